@@ -1,0 +1,76 @@
+"""jama_magic: the Jama Connect REST API from notebooks and Python.
+
+Three front doors share one core: the ``%jama`` magics (``%load_ext
+jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
+
+    import jama_magic as jm
+    jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
+    r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
+    r.df.head()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api import arequest, connect, disconnect, request, start_sandbox, stop_sandbox
+from .client import JamaClient, client_for
+from .connections import Connection, registry
+from .errors import (
+    JamaError,
+    JamaHTTPError,
+    JamaRequestError,
+    JamaUsageError,
+)
+from .request import NO_BODY, JamaRequest
+from .response import JamaResponse
+from .secrets import Secret
+from .settings import settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NO_BODY",
+    "Connection",
+    "JamaClient",
+    "JamaError",
+    "JamaHTTPError",
+    "JamaRequest",
+    "JamaRequestError",
+    "JamaResponse",
+    "JamaUsageError",
+    "Secret",
+    "__version__",
+    "arequest",
+    "client_for",
+    "connect",
+    "disconnect",
+    "load_ipython_extension",
+    "panel",
+    "registry",
+    "request",
+    "settings",
+    "start_sandbox",
+    "stop_sandbox",
+    "unload_ipython_extension",
+]
+
+
+def panel(**kwargs: Any) -> Any:
+    """Show the point-and-click request panel (needs ipywidgets)."""
+    from .panel import JamaPanel
+
+    return JamaPanel(**kwargs).show()
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jama_magic``."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)

@@ -1,0 +1,171 @@
+"""The plain Python API: ``connect``, ``request``, ``arequest``, ``start_sandbox``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .client import client_for
+from .config import save_connection
+from .connections import Connection, make_connection, registry
+from .request import NO_BODY
+from .response import JamaResponse
+from .secrets import Secret
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+__all__ = ["arequest", "connect", "disconnect", "request", "start_sandbox", "stop_sandbox"]
+
+
+def connect(
+    nickname: str,
+    *,
+    subdomain: str | None = None,
+    url: str | None = None,
+    username: str | None = None,
+    password: str | Secret | None = None,
+    client_id: str | None = None,
+    client_secret: str | Secret | None = None,
+    api_version: str = "latest",
+    verify: bool | str = True,
+    timeout: float | None = None,
+    rate_limit: float | None = None,
+    read_only: bool = False,
+    confirm_writes: bool = False,
+    save: bool = False,
+    default: bool = False,
+) -> Connection:
+    """Register a connection (the first one becomes the default).
+
+    A missing password (client secret for OAuth) is looked up now: environment
+    ``JAMA_<NICKNAME>_PASSWORD``, then the keyring, then a prompt.
+    """
+    conn = make_connection(
+        nickname,
+        subdomain=subdomain,
+        url=url,
+        username=username,
+        password=password,
+        client_id=client_id,
+        client_secret=client_secret,
+        api_version=api_version,
+        verify=verify,
+        timeout=timeout,
+        rate_limit=rate_limit,
+        read_only=read_only,
+        confirm_writes=confirm_writes,
+    )
+    conn = client_for_new(conn)
+    registry.add(conn, default=default)
+    if save:
+        save_connection(conn)
+    return conn
+
+
+def client_for_new(conn: Connection) -> Connection:
+    """Find the secret of a new connection now (so a prompt comes at connect time)."""
+    from .auth import Authenticator
+
+    return Authenticator(conn).ensure_secret()
+
+
+def disconnect(nickname: str, *, forget: bool = False) -> Connection:
+    """Remove a connection from this session (``forget=True``: from the config file too)."""
+    conn = registry.remove(nickname)
+    if forget:
+        from .config import forget_connection
+
+        forget_connection(nickname)
+    return conn
+
+
+def request(
+    method: str,
+    relative_url: str,
+    *,
+    connection: Connection | str | None = None,
+    query: Any = None,
+    headers: Any = None,
+    body: Any = NO_BODY,
+    all_pages: bool = False,
+    limit: int | None = None,
+    timeout: float | None = None,
+    raise_for_status: bool = True,
+    yes: bool = False,
+) -> JamaResponse:
+    """Send one request (or all pages) over ``connection`` (default: the default one)."""
+    return client_for(connection).request(
+        method,
+        relative_url,
+        query=query,
+        headers=headers,
+        body=body,
+        all_pages=all_pages,
+        limit=limit,
+        timeout=timeout,
+        raise_for_status=raise_for_status,
+        yes=yes,
+    )
+
+
+async def arequest(
+    method: str,
+    relative_url: str,
+    *,
+    connection: Connection | str | None = None,
+    query: Any = None,
+    headers: Any = None,
+    body: Any = NO_BODY,
+    all_pages: bool = False,
+    limit: int | None = None,
+    timeout: float | None = None,
+    raise_for_status: bool = True,
+    yes: bool = False,
+) -> JamaResponse:
+    """``request`` for ``await`` (concurrent work in notebooks)."""
+    return await client_for(connection).arequest(
+        method,
+        relative_url,
+        query=query,
+        headers=headers,
+        body=body,
+        all_pages=all_pages,
+        limit=limit,
+        timeout=timeout,
+        raise_for_status=raise_for_status,
+        yes=yes,
+    )
+
+
+_sandbox: Sandbox | None = None
+
+
+def start_sandbox(
+    *,
+    port: int = 0,
+    latency_ms: float = 0.0,
+    rate_limit: float | None = None,
+    items: int | None = None,
+    seed: int = 0,
+) -> tuple[Sandbox, Connection]:
+    """Start the embedded sandbox (or reuse the running one) as connection ``sandbox``."""
+    global _sandbox
+    if _sandbox is None:
+        from .sandbox import Sandbox
+
+        _sandbox = Sandbox(
+            port=port, latency=latency_ms / 1000.0, rate_limit=rate_limit, items=items, seed=seed
+        ).start()
+    sb = _sandbox
+    conn = connect("sandbox", url=sb.url, username=sb.username, password=sb.password, default=True)
+    return sb, conn
+
+
+def stop_sandbox() -> None:
+    """Stop the embedded sandbox started by ``start_sandbox``."""
+    global _sandbox
+    if _sandbox is not None:
+        _sandbox.stop()
+        _sandbox = None
+        if "sandbox" in registry.names():
+            registry.remove("sandbox")

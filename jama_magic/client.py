@@ -1,0 +1,307 @@
+"""The one place that turns a ``JamaRequest`` into HTTP and a ``JamaResponse``.
+
+``JamaClient`` (one per connection, see ``client_for``) applies the URL rules,
+auth, the connection's rate limiter, retries and paging, and translates httpx
+errors into ``jama_magic.errors`` once. All I/O runs on ``runner``'s loop, so
+``send`` works in scripts and in a running Jupyter kernel alike, and
+``asend``/``arequest`` can be awaited from any loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from . import runner
+from .auth import Authenticator
+from .connections import Connection, registry
+from .errors import (
+    JamaConnectError,
+    JamaProtocolError,
+    JamaRequestError,
+    JamaTimeoutError,
+    JamaUsageError,
+    ReadOnlyError,
+    WriteNotConfirmedError,
+)
+from .paging import Progress, fetch_pages
+from .ratelimit import TokenBucket
+from .request import NO_BODY, JamaRequest, encode_body
+from .response import JamaResponse, RequestView
+from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
+from .secrets import MASK
+from .settings import Settings
+from .settings import settings as default_settings
+
+__all__ = ["JamaClient", "client_for"]
+
+Confirm = Callable[[str], bool]
+USER_AGENT = "jama-magic/0.1"
+
+
+class JamaClient:
+    """Sends requests over one connection (use ``client_for`` to share it)."""
+
+    def __init__(self, connection: Connection, *, settings: Settings = default_settings) -> None:
+        self._auth = Authenticator(connection)
+        self.settings = settings
+        self.limiter = TokenBucket(self._rate)
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def connection(self) -> Connection:
+        return self._auth.connection
+
+    def _rate(self) -> float | None:
+        return self.connection.rate_limit or self.settings.rate_limit
+
+    # the public surface
+    def request(self, method: str, relative_url: str, **kw: Any) -> JamaResponse:
+        """Build and send a request (see ``JamaRequest.build`` for the arguments)."""
+        req, opts = _split(method, relative_url, kw)
+        return self.send(req, **opts)
+
+    async def arequest(self, method: str, relative_url: str, **kw: Any) -> JamaResponse:
+        req, opts = _split(method, relative_url, kw)
+        return await self.asend(req, **opts)
+
+    def send(
+        self,
+        req: JamaRequest,
+        *,
+        raise_for_status: bool = True,
+        progress: Progress | None = None,
+        yes: bool = False,
+        confirm: Confirm | None = None,
+    ) -> JamaResponse:
+        """Send ``req``; raises a ``JamaError`` on failure (4xx/5xx unless told not to)."""
+        self._before(req, yes=yes, confirm=confirm)
+        resp = runner.run(self._dispatch(req, progress))
+        return resp.raise_for_status() if raise_for_status else resp
+
+    async def asend(
+        self,
+        req: JamaRequest,
+        *,
+        raise_for_status: bool = True,
+        progress: Progress | None = None,
+        yes: bool = False,
+        confirm: Confirm | None = None,
+    ) -> JamaResponse:
+        self._before(req, yes=yes, confirm=confirm)
+        resp = await runner.run_async(self._dispatch(req, progress))
+        return resp.raise_for_status() if raise_for_status else resp
+
+    def prepare(self, req: JamaRequest) -> RequestView:
+        """What ``send`` would send, secret masked (for ``--dry-run``)."""
+        return self._view(req, self._build(req, "Basic " + MASK))
+
+    def close(self) -> None:
+        if self._http is not None:
+            http, self._http = self._http, None
+            runner.run(http.aclose())
+
+    # checks done in the caller's thread, before any I/O
+    def _before(self, req: JamaRequest, *, yes: bool, confirm: Confirm | None) -> None:
+        conn = self.connection
+        if req.is_write and conn.read_only:
+            raise ReadOnlyError(
+                f"connection '{conn.nickname}' is read-only: {req.method} refused before sending"
+            )
+        if req.is_write and conn.confirm_writes and not yes:
+            question = f"{req.method} {req.url} on '{conn.nickname}' ({conn.host})?"
+            if confirm is None or not confirm(question):
+                raise WriteNotConfirmedError(
+                    f"{req.method} on '{conn.nickname}' needs confirmation: add --yes (yes=True)"
+                )
+        encode_body(req.body)  # refuse an unencodable body now, not in the I/O loop
+        self._auth.ensure_secret()
+
+    # the I/O loop side
+    async def _dispatch(self, req: JamaRequest, progress: Progress | None) -> JamaResponse:
+        if not (req.all_pages or req.limit):
+            return await self._exchange(req)
+        budget = RetryBudget(self.settings.retries * 10)
+        return await fetch_pages(
+            lambda page: self._exchange(page, budget=budget),
+            req,
+            page_size=self.settings.page_size,
+            concurrency=self.settings.max_concurrency,
+            progress=progress,
+        )
+
+    async def _exchange(
+        self, req: JamaRequest, *, budget: RetryBudget | None = None
+    ) -> JamaResponse:
+        """One request with rate limiting, retries and one token renewal."""
+        budget = budget or RetryBudget(self.settings.retries)
+        attempt, renewed = 0, False
+        while True:
+            await self.limiter.acquire()
+            try:
+                resp = await self._once(req)
+            except JamaRequestError as exc:
+                if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
+                    raise
+                await asyncio.sleep(backoff(attempt))
+                attempt += 1
+                continue
+            if resp.status_code == 401 and self.connection.auth_kind == "oauth" and not renewed:
+                self._auth.invalidate()
+                renewed = True
+                continue
+            if self._may_retry(attempt, budget, retryable_status(req.method, resp.status_code)):
+                delay = backoff(attempt, retry_after(resp.headers.get("retry-after")))
+                if resp.status_code == 429:
+                    self.limiter.pause(delay)
+                await asyncio.sleep(delay)
+                attempt += 1
+                continue
+            resp.retries = attempt
+            return resp
+
+    def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
+        return retryable and attempt < self.settings.retries and budget.take()
+
+    async def _once(self, req: JamaRequest) -> JamaResponse:
+        http = self._client()
+        request = self._build(req, await self._auth.header(http))
+        began = time.monotonic()
+        try:
+            resp = await http.send(request)
+        except httpx.HTTPError as exc:
+            raise _translate(exc, req, self.connection, self._timeout(req)) from exc
+        return JamaResponse.from_httpx(
+            resp, self._view(req, request), elapsed=time.monotonic() - began
+        )
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                verify=_verify(self.connection.verify),
+                follow_redirects=True,  # httpx drops Authorization when the host changes
+                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            )
+        return self._http
+
+    def _timeout(self, req: JamaRequest) -> float:
+        return req.timeout or self.connection.timeout or self.settings.timeout
+
+    def _build(self, req: JamaRequest, auth_header: str) -> httpx.Request:
+        body = encode_body(req.body)
+        headers = {"Authorization": auth_header}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        headers.update(dict(req.headers))
+        timeout = self._timeout(req)
+        return httpx.Request(
+            req.method,
+            self.connection.api_root + req.url,
+            params=list(req.query),
+            headers=headers,
+            content=body,
+            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+        )
+
+    def _view(self, req: JamaRequest, request: httpx.Request) -> RequestView:
+        conn = self.connection
+        url = str(request.url)
+        masked = tuple(
+            (k, _mask(v) if k.lower() == "authorization" else v) for k, v in request.headers.items()
+        )
+        return RequestView(
+            method=req.method,
+            url=url,
+            relative_url=url[len(conn.api_root) :] or "/",
+            headers=masked,
+            body=None if req.body is NO_BODY else req.body,
+            body_bytes=request.content or None,
+            nickname=conn.nickname,
+            auth_kind=conn.auth_kind,
+            username=conn.username,
+            client_id=conn.client_id,
+            base_url=conn.base_url,
+            verify=conn.verify,
+        )
+
+
+def _mask(value: str) -> str:
+    scheme = value.split(" ", 1)[0]
+    return f"{scheme} {MASK}"
+
+
+def _verify(verify: bool | str) -> bool | ssl.SSLContext:
+    if isinstance(verify, bool):
+        return verify
+    if not os.path.isfile(verify):
+        raise JamaUsageError(f"CA bundle {verify!r} not found: give the path of a PEM file")
+    return ssl.create_default_context(cafile=verify)
+
+
+def _translate(
+    exc: httpx.HTTPError, req: JamaRequest, conn: Connection, timeout: float
+) -> JamaRequestError:
+    where = dict(method=req.method, url=req.url, host=conn.host)
+    what = f"{req.method} {req.url}"
+    if isinstance(exc, httpx.TimeoutException):
+        return JamaTimeoutError(f"{conn.host} did not answer {what} within {timeout:g} s", **where)
+    if isinstance(exc, httpx.ConnectError):
+        return JamaConnectError(f"cannot connect to {conn.host} ({_reason(exc)})", **where)
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return JamaProtocolError(
+            f"the connection to {conn.host} dropped during {what} ({_reason(exc)})", **where
+        )
+    return JamaRequestError(f"{what} to {conn.host} failed: {_reason(exc)}", **where)
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:160] or type(exc).__name__
+
+
+def _split(method: str, url: str, kw: dict[str, Any]) -> tuple[JamaRequest, dict[str, Any]]:
+    send_keys = ("raise_for_status", "progress", "yes", "confirm")
+    opts = {k: kw.pop(k) for k in send_keys if k in kw}
+    query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = kw.pop("query", None)
+    return JamaRequest.build(method, url, query=query, **kw), opts
+
+
+_clients: dict[str, JamaClient] = {}
+
+
+def client_for(connection: Connection | str | None = None) -> JamaClient:
+    """The shared client of a connection (its rate limiter is shared by every front door)."""
+    conn = connection if isinstance(connection, Connection) else registry.get(connection)
+    client = _clients.get(conn.nickname)
+    if client is None or not _same(client.connection, conn):
+        client = JamaClient(conn)
+        _clients[conn.nickname] = client
+    return client
+
+
+def _same(a: Connection, b: Connection) -> bool:
+    """Equal but for secrets found later."""
+    keys = (
+        "base_url",
+        "username",
+        "client_id",
+        "api_version",
+        "verify",
+        "timeout",
+        "rate_limit",
+        "read_only",
+        "confirm_writes",
+    )
+    same = all(getattr(a, k) == getattr(b, k) for k in keys)
+    return (
+        same
+        and (b.password is None or a.password == b.password)
+        and (b.client_secret is None or a.client_secret == b.client_secret)
+    )

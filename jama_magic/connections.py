@@ -1,0 +1,266 @@
+"""Connections: where a Jama lives, who we are there, and the registry of them.
+
+A ``Connection`` is a frozen value; its secrets are ``Secret`` objects (or
+``None`` until first needed: then ``secrets.lookup_secret`` finds them). The
+module-level ``registry`` holds the connections of this session, the default
+one, the saved ones from the config file and the environment-only ``default``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import JamaUsageError, UnknownConnectionError
+from .secrets import Secret
+
+__all__ = ["Connection", "ConnectionRegistry", "make_connection", "registry"]
+
+NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
+SUBDOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+API_VERSIONS = ("latest", "v1", "labs")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connection:
+    """One Jama site and the credentials to use there (secrets masked)."""
+
+    nickname: str
+    base_url: str
+    username: str | None = None
+    password: Secret | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: Secret | None = field(default=None, repr=False)
+    subdomain: str | None = None
+    api_version: str = "latest"
+    verify: bool | str = True
+    timeout: float | None = None
+    rate_limit: float | None = None
+    read_only: bool = False
+    confirm_writes: bool = False
+
+    @property
+    def auth_kind(self) -> str:
+        """``"oauth"`` with a client id, else ``"basic"``."""
+        return "oauth" if self.client_id else "basic"
+
+    @property
+    def api_root(self) -> str:
+        return f"{self.base_url}/rest/{self.api_version}"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def user_label(self) -> str:
+        return self.username or f"client {self.client_id}"
+
+
+def make_connection(
+    nickname: str,
+    *,
+    subdomain: str | None = None,
+    url: str | None = None,
+    username: str | None = None,
+    password: str | Secret | None = None,
+    client_id: str | None = None,
+    client_secret: str | Secret | None = None,
+    api_version: str = "latest",
+    verify: bool | str = True,
+    timeout: float | None = None,
+    rate_limit: float | None = None,
+    read_only: bool = False,
+    confirm_writes: bool = False,
+) -> Connection:
+    """A validated ``Connection`` (secrets are not looked up here)."""
+    _check_nickname(nickname)
+    base = _base_url(subdomain, url)
+    if api_version not in API_VERSIONS:
+        raise JamaUsageError(f"api_version must be one of {', '.join(API_VERSIONS)}")
+    if not (username or client_id):
+        raise JamaUsageError(f"connection '{nickname}' needs a username (or --client-id for OAuth)")
+    _check_number("timeout", timeout)
+    _check_number("rate_limit", rate_limit)
+    return Connection(
+        nickname=nickname,
+        base_url=base,
+        username=username,
+        password=_secret(password),
+        client_id=client_id,
+        client_secret=_secret(client_secret),
+        subdomain=subdomain,
+        api_version=api_version,
+        verify=verify,
+        timeout=timeout,
+        rate_limit=rate_limit,
+        read_only=read_only,
+        confirm_writes=confirm_writes,
+    )
+
+
+def _secret(value: str | Secret | None) -> Secret | None:
+    return None if value is None else Secret(value)
+
+
+def _check_nickname(nickname: str) -> None:
+    if not isinstance(nickname, str) or not NICKNAME.fullmatch(nickname):
+        raise JamaUsageError(
+            f"invalid nickname {nickname!r}: use letters, digits, '_', '.' and '-' only"
+        )
+
+
+def _check_number(name: str, value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not value > 0):
+        raise JamaUsageError(f"{name} must be a number > 0, not {value!r}")
+
+
+def _base_url(subdomain: str | None, url: str | None) -> str:
+    if bool(subdomain) == bool(url):
+        raise JamaUsageError(
+            "give either a subdomain (--subdomain) or a base URL (--url), not both"
+        )
+    if subdomain:
+        if not SUBDOMAIN.fullmatch(subdomain):
+            raise JamaUsageError(
+                f"invalid subdomain {subdomain!r}: give only the part before .jamacloud.com"
+            )
+        return f"https://{subdomain}.jamacloud.com"
+    return _check_url(str(url))
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise JamaUsageError(f"invalid base URL {url!r}: expected e.g. https://jama.example.com")
+    if parts.username or parts.password:
+        raise JamaUsageError(
+            "put no credentials in the URL: use --username and the password prompt"
+        )
+    if parts.query or parts.fragment:
+        raise JamaUsageError(f"the base URL {url!r} must not carry a query or fragment")
+    path = parts.path.rstrip("/")
+    if path.endswith(("/rest/latest", "/rest/v1", "/rest/labs")):
+        path = path.rsplit("/rest/", 1)[0]  # people paste the API root
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+Listener = Callable[[], None]
+
+
+class ConnectionRegistry:
+    """The connections of this session, with a default one."""
+
+    def __init__(self) -> None:
+        self._conns: dict[str, Connection] = {}
+        self._default: str | None = None
+        self._listeners: list[Listener] = []
+        self._loaded = False
+
+    def add(self, conn: Connection, *, default: bool = False) -> Connection:
+        self._ensure_loaded()
+        self._conns[conn.nickname] = conn
+        if default or self._default is None:
+            self._default = conn.nickname
+        self._changed()
+        return conn
+
+    def get(self, nickname: str | None = None) -> Connection:
+        """The connection called ``nickname``, or the default one."""
+        self._ensure_loaded()
+        name = nickname or self._default
+        if name is None:
+            raise UnknownConnectionError(
+                "no connection yet: run `%jama connect NICK --url URL --username USER` "
+                "(or `%jama sandbox` for a local demo)"
+            )
+        if name not in self._conns:
+            known = ", ".join(sorted(self._conns)) or "none"
+            raise UnknownConnectionError(f"unknown connection '{name}'; known: {known}")
+        return self._conns[name]
+
+    def replace(self, conn: Connection) -> None:
+        """Update a registered connection in place (e.g. once its secret is known)."""
+        self._conns[conn.nickname] = conn
+
+    def remove(self, nickname: str) -> Connection:
+        conn = self.get(nickname)
+        del self._conns[nickname]
+        if self._default == nickname:
+            self._default = next(iter(self._conns), None)
+        self._changed()
+        return conn
+
+    def use(self, nickname: str) -> Connection:
+        conn = self.get(nickname)
+        self._default = nickname
+        self._changed()
+        return conn
+
+    @property
+    def default_name(self) -> str | None:
+        self._ensure_loaded()
+        return self._default
+
+    def names(self) -> list[str]:
+        self._ensure_loaded()
+        return list(self._conns)
+
+    def all(self) -> list[Connection]:
+        self._ensure_loaded()
+        return list(self._conns.values())
+
+    def on_change(self, callback: Listener) -> None:
+        self._listeners.append(callback)
+
+    def off_change(self, callback: Listener) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def clear(self) -> None:
+        """Forget everything (tests); saved and env connections load again on next use."""
+        self._conns.clear()
+        self._default = None
+        self._loaded = False
+        self._changed()
+
+    def _changed(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        from .config import load_saved  # late: config imports this module
+
+        for conn in [*load_saved(), *_env_default()]:
+            self._conns.setdefault(conn.nickname, conn)
+            if self._default is None:
+                self._default = conn.nickname
+
+
+def _env_default() -> list[Connection]:
+    """The environment-only ``default`` connection, when its variables are set."""
+    env = os.environ
+    url, sub = env.get("JAMA_URL"), env.get("JAMA_SUBDOMAIN")
+    user, password = env.get("JAMA_USERNAME"), env.get("JAMA_PASSWORD")
+    if not ((url or sub) and user and password):
+        return []
+    return [
+        make_connection(
+            "default", url=url, subdomain=None if url else sub, username=user, password=password
+        )
+    ]
+
+
+def with_secrets(conn: Connection, **secrets: Any) -> Connection:
+    """``conn`` with the given secrets filled in."""
+    return replace(conn, **secrets)
+
+
+registry = ConnectionRegistry()

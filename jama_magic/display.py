@@ -1,0 +1,100 @@
+"""How a response looks: an HTML summary for Jupyter and a compact text form.
+
+Pure string building (pandas only for the table preview); no IPython here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .response import JamaResponse
+
+__all__ = ["render_html", "render_text", "summary_line"]
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    return f"{n / 1024:.1f} kB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def summary_line(resp: JamaResponse) -> str:
+    """``200 OK · GET /projects · 0.12 s · 3.4 kB · 5 of 5 items · 1 page``."""
+    parts = [
+        f"{resp.status_code} {resp.reason}",
+        f"{resp.method} {resp.relative_url}",
+        f"{resp.elapsed:.2f} s",
+        _size(resp.size),
+    ]
+    if resp.item_count is not None:
+        info = resp.page_info
+        total = (
+            f" of {info.total_results}" if info and info.total_results != resp.item_count else ""
+        )
+        parts.append(f"{resp.item_count}{total} items")
+        parts.append(f"{resp.pages} page{'s' if resp.pages != 1 else ''}")
+    if resp.retries:
+        parts.append(f"{resp.retries} retr{'ies' if resp.retries != 1 else 'y'}")
+    if resp.created_id is not None:
+        parts.append(f"created id {resp.created_id}")
+    return " · ".join(parts)
+
+
+def _pretty(body: Any, limit: int = 4000) -> str:
+    if isinstance(body, dict | list):
+        text = json.dumps(body, indent=2, ensure_ascii=False)
+    elif isinstance(body, bytes):
+        text = f"<{len(body)} bytes of binary data>"
+    else:
+        text = "" if body is None else str(body)
+    return (
+        text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} more characters)"
+    )
+
+
+def render_text(resp: JamaResponse) -> str:
+    """Compact text form for terminals."""
+    lines = [f"<JamaResponse {summary_line(resp)}>"]
+    if resp.message and not resp.ok:
+        lines.append(f"  message: {resp.message}")
+    lines += [f"  warning: {w}" for w in resp.warnings]
+    return "\n".join(lines)
+
+
+def render_html(resp: JamaResponse, *, rows: int = 20) -> str:
+    """HTML summary: status line, then a table preview, pretty JSON or Jama's error."""
+    color = "#2e7d32" if resp.ok else "#c62828"
+    head = (
+        f'<div class="jama-response"><div style="font-family:monospace;color:{color}">'
+        f"{html.escape(summary_line(resp))}</div>"
+    )
+    parts = [head]
+    parts += [f'<div style="color:#e65100">⚠ {html.escape(w)}</div>' for w in resp.warnings]
+    if not resp.ok and resp.message:
+        parts.append(f"<div><b>Jama says:</b> {html.escape(resp.message)}</div>")
+    parts.append(_preview(resp, rows))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _preview(resp: JamaResponse, rows: int) -> str:
+    if isinstance(resp.data, list) and resp.data and rows:
+        table = _table(resp, rows)
+        if table is not None:
+            return table
+    if resp.body is None:
+        return ""
+    return f"<details><summary>body</summary><pre>{html.escape(_pretty(resp.body))}</pre></details>"
+
+
+def _table(resp: JamaResponse, rows: int) -> str | None:
+    try:
+        frame = resp.to_dataframe().head(rows)
+    except Exception:  # a preview must never break the display of the response
+        return None
+    more = (resp.item_count or 0) - len(frame)
+    note = f"<div><i>… {more} more rows: use .df</i></div>" if more > 0 else ""
+    return str(frame.to_html(max_cols=12, border=0, escape=True)) + note

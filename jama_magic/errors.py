@@ -1,0 +1,224 @@
+"""The one exception tree of jama_magic.
+
+Every error a user can cause or meet is a ``JamaError``; ``str(exc)`` is one
+line that says what went wrong and never contains a secret::
+
+    JamaError
+    ├── JamaUsageError            bad input, found before anything is sent
+    │   ├── InvalidURLError       relative URL refused (absolute, //host, climbs out)
+    │   ├── BodyError             body not allowed or not encodable
+    │   ├── UnknownConnectionError
+    │   ├── SecretNotFoundError   no password/client secret and no way to ask for one
+    │   ├── ConfigFileError       saved-connections file unreadable
+    │   ├── ReadOnlyError         a write on a read-only connection
+    │   ├── WriteNotConfirmedError a write on a confirm_writes connection was not confirmed
+    │   └── InvalidSettingError
+    ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
+    │   ├── JamaConnectError
+    │   ├── JamaTimeoutError
+    │   └── JamaProtocolError
+    └── JamaHTTPError             an error response: ``.response``, Jama's ``.message``
+        ├── BadRequestError 400, UnauthorizedError 401, ForbiddenError 403, NotFoundError 404,
+        ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
+        └── ServerError 5xx
+
+httpx errors are translated once, in ``client.py``, with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .response import JamaResponse
+
+__all__ = [
+    "BadRequestError",
+    "BodyError",
+    "ConfigFileError",
+    "ConflictError",
+    "ForbiddenError",
+    "InvalidSettingError",
+    "InvalidURLError",
+    "JamaConnectError",
+    "JamaError",
+    "JamaHTTPError",
+    "JamaProtocolError",
+    "JamaRequestError",
+    "JamaTimeoutError",
+    "JamaUsageError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "RateLimitedError",
+    "ReadOnlyError",
+    "SecretNotFoundError",
+    "ServerError",
+    "UnauthorizedError",
+    "UnknownConnectionError",
+    "WriteNotConfirmedError",
+    "error_for_status",
+    "hint_for",
+    "one_line",
+]
+
+
+class JamaError(Exception):
+    """Base of every jama_magic error."""
+
+
+class JamaUsageError(JamaError, ValueError):
+    """Bad input, found before any request was sent."""
+
+
+class InvalidURLError(JamaUsageError):
+    """The relative URL was refused."""
+
+
+class BodyError(JamaUsageError):
+    """The request body is not allowed or cannot be encoded."""
+
+
+class UnknownConnectionError(JamaUsageError, KeyError):
+    """No connection with that nickname."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class SecretNotFoundError(JamaUsageError):
+    """No secret was given and none could be found or asked for."""
+
+
+class ConfigFileError(JamaUsageError):
+    """The saved-connections file could not be read."""
+
+
+class ReadOnlyError(JamaUsageError):
+    """A write was attempted on a read-only connection."""
+
+
+class WriteNotConfirmedError(JamaUsageError):
+    """A write on a ``confirm_writes`` connection was not confirmed."""
+
+
+class InvalidSettingError(JamaUsageError):
+    """A setting was given a value outside its range."""
+
+
+class JamaRequestError(JamaError):
+    """No usable response arrived (network, timeout, dropped connection)."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "", host: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.host = host
+
+
+class JamaConnectError(JamaRequestError):
+    """The host could not be reached."""
+
+
+class JamaTimeoutError(JamaRequestError):
+    """The server did not answer in time."""
+
+
+class JamaProtocolError(JamaRequestError):
+    """The connection dropped or the body was cut short or unreadable."""
+
+
+class JamaHTTPError(JamaError):
+    """The server answered with a 4xx or 5xx status."""
+
+    def __init__(self, response: JamaResponse) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.reason = response.reason
+        self.message = response.message
+        super().__init__(_http_line(response))
+
+
+class BadRequestError(JamaHTTPError):
+    """400: Jama refused the request (see ``.message``)."""
+
+
+class UnauthorizedError(JamaHTTPError):
+    """401: wrong or missing credentials."""
+
+
+class ForbiddenError(JamaHTTPError):
+    """403: the user may not do this."""
+
+
+class NotFoundError(JamaHTTPError):
+    """404: no such resource."""
+
+
+class MethodNotAllowedError(JamaHTTPError):
+    """405: the resource does not support this method."""
+
+
+class ConflictError(JamaHTTPError):
+    """409: conflicting change (for example a lock)."""
+
+
+class RateLimitedError(JamaHTTPError):
+    """429: too many requests, even after retrying."""
+
+
+class ServerError(JamaHTTPError):
+    """5xx: the server failed."""
+
+
+_BY_STATUS: dict[int, type[JamaHTTPError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+_HINTS: dict[type[BaseException], str] = {
+    UnauthorizedError: "check the username and password (env JAMA_<NICKNAME>_PASSWORD), "
+    "or use OAuth (--client-id) when the site uses SSO",
+    ForbiddenError: "the user lacks the permission (REST needs a Named Creator licence)",
+    NotFoundError: "check the id and the path; `%jama GET /` lists the endpoints",
+    RateLimitedError: "Jama allows about 10 requests/s: lower JamaMagic.rate_limit or retry later",
+    JamaTimeoutError: "raise the timeout with --timeout S or JamaMagic.timeout",
+    JamaConnectError: "check the URL/subdomain and your network (or VPN)",
+}
+
+
+def error_for_status(response: JamaResponse) -> JamaHTTPError:
+    """The error matching ``response.status_code`` (4xx or 5xx)."""
+    if response.status_code >= 500:
+        return ServerError(response)
+    return _BY_STATUS.get(response.status_code, JamaHTTPError)(response)
+
+
+def _http_line(response: JamaResponse) -> str:
+    line = f"{response.status_code} {response.reason}"
+    if response.message:
+        line += f": {_flatten(response.message)}"
+    return f"{line} ({response.method} {response.relative_url})"
+
+
+def _flatten(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def hint_for(exc: BaseException) -> str | None:
+    """A short hint on how to fix ``exc``, when there is a useful one."""
+    for cls in type(exc).__mro__:
+        if cls in _HINTS:
+            return _HINTS[cls]
+    return None
+
+
+def one_line(exc: BaseException) -> str:
+    """The one line a user sees for ``exc``: what happened, then a hint."""
+    text = _flatten(exc) or type(exc).__name__
+    hint = hint_for(exc)
+    return f"{text}. Hint: {hint}" if hint else text

@@ -1,0 +1,267 @@
+"""What to send: the ``JamaRequest`` value object and the relative-URL rules.
+
+Every front door (magic, panel, Python API) builds a ``JamaRequest`` here;
+``client.py`` turns it into HTTP. Nothing in this module does I/O.
+
+URL rules: a relative URL starts with ``/`` and is resolved under the
+connection's ``/rest/{api_version}``. Absolute URLs, ``//host``, backslashes,
+empty segments, control characters and ``..`` segments (plain or
+percent-encoded) that climb out of the API root are refused before anything is
+sent. In a query string typed by the user a ``+`` stays a plus (Jama's
+``+0000`` timestamps), unlike HTML form encoding.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+from urllib.parse import unquote
+
+from .errors import BodyError, InvalidURLError, JamaUsageError
+
+__all__ = [
+    "METHODS",
+    "NO_BODY",
+    "JamaRequest",
+    "check_relative_url",
+    "encode_body",
+    "normalize_headers",
+    "normalize_query",
+    "split_url",
+]
+
+METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_FORBIDDEN_HEADERS = {"authorization", "host", "cookie", "proxy-authorization"}
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+class _NoBody:
+    """Marks "no body" (``None`` is the JSON body ``null``)."""
+
+    _instance: _NoBody | None = None
+
+    def __new__(cls) -> _NoBody:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_BODY: Final = _NoBody()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JamaRequest:
+    """One request as the user described it (relative URL, no credentials)."""
+
+    method: str = "GET"
+    url: str
+    query: Pairs = ()
+    headers: Pairs = ()
+    body: Any = NO_BODY
+    all_pages: bool = False
+    limit: int | None = None
+    timeout: float | None = None
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        url: str,
+        *,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        body: Any = NO_BODY,
+        all_pages: bool = False,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> JamaRequest:
+        """A validated request; raises a ``JamaUsageError`` naming what is wrong."""
+        method = check_method(method)
+        path, url_query = split_url(check_relative_url(url))
+        if body is not NO_BODY and method == "GET":
+            raise BodyError("a GET request takes no body: remove it or use POST/PUT/PATCH")
+        return cls(
+            method=method,
+            url=path,
+            query=url_query + normalize_query(query),
+            headers=normalize_headers(headers),
+            body=body,
+            all_pages=bool(all_pages),
+            limit=_positive_int("limit", limit),
+            timeout=_positive_float("timeout", timeout),
+        )
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    def with_query(self, **params: Any) -> JamaRequest:
+        """A copy whose ``params`` replace any earlier values of those keys."""
+        kept = tuple((k, v) for k, v in self.query if k not in params)
+        return replace(self, query=kept + normalize_query(params))
+
+    def query_value(self, key: str) -> str | None:
+        """The last value given for ``key``."""
+        values = [v for k, v in self.query if k == key]
+        return values[-1] if values else None
+
+
+def check_method(method: str) -> str:
+    if not isinstance(method, str) or method.upper() not in METHODS:
+        raise JamaUsageError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    return method.upper()
+
+
+def check_relative_url(url: str, api_version: str = "latest") -> str:
+    """``url`` if it is a safe relative URL, else ``InvalidURLError``."""
+    if not isinstance(url, str) or not url:
+        raise InvalidURLError("give a relative URL such as /projects")
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise InvalidURLError(f"the URL {url!r} contains spaces or control characters: encode them")
+    if not url.startswith("/") or url.startswith("//"):
+        raise InvalidURLError(
+            f"refused {url!r}: give a relative URL starting with a single '/', e.g. /items/42 "
+            "(credentials go only to the connection's own host)"
+        )
+    if "\\" in url or "%5c" in url.lower():
+        raise InvalidURLError(f"refused {url!r}: backslashes are not allowed in the URL")
+    if "#" in url:
+        raise InvalidURLError(f"refused {url!r}: a URL fragment (#...) means nothing to Jama")
+    path = url.split("?", 1)[0]
+    _check_path(url, path, api_version)
+    return url
+
+
+def _check_path(url: str, path: str, api_version: str) -> None:
+    decoded = _fully_unquote(path)
+    if re.match(r"/rest/(latest|v1|labs)(/|$)", decoded):
+        rest = decoded.split("/", 3)[3] if decoded.count("/") >= 3 else ""
+        raise InvalidURLError(
+            f"refused {url!r}: URLs are relative to /rest/{api_version}; write /{rest}"
+        )
+    segments = decoded.split("/")[1:]
+    if "" in segments[:-1]:
+        raise InvalidURLError(f"refused {url!r}: empty path segment ('//'); Jama answers 404")
+    depth = 0
+    for seg in segments:
+        depth += -1 if seg == ".." else 0 if seg in (".", "") else 1
+        if depth < 0:
+            raise InvalidURLError(f"refused {url!r}: '..' climbs out of the API root")
+    if ".." in segments or "." in segments:
+        raise InvalidURLError(f"refused {url!r}: remove '.' and '..' segments from the path")
+
+
+def _fully_unquote(text: str) -> str:
+    for _ in range(5):  # double-encoded %252e%252e too
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def split_url(url: str) -> tuple[str, Pairs]:
+    """Path and query pairs of a checked relative URL; ``+`` stays ``+``."""
+    path, _, raw = url.partition("?")
+    pairs = []
+    for part in raw.split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            pairs.append((unquote(key), unquote(value)))
+    return path, tuple(pairs)
+
+
+def normalize_query(query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
+    """Query pairs; a list value repeats its key (Jama's ``include``)."""
+    items = _items("query", query)
+    pairs: list[tuple[str, str]] = []
+    for key, value in items:
+        values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        pairs.extend((key, _query_text(key, v)) for v in values if v is not None)
+    return tuple(pairs)
+
+
+def _items(what: str, obj: Any) -> list[tuple[str, Any]]:
+    if obj is None:
+        return []
+    if isinstance(obj, Mapping):
+        items = list(obj.items())
+    elif isinstance(obj, Sequence) and not isinstance(obj, str | bytes):
+        if not all(isinstance(p, tuple | list) and len(p) == 2 for p in obj):
+            raise JamaUsageError(f"{what} must be a dict or a list of (key, value) pairs")
+        items = [(p[0], p[1]) for p in obj]
+    else:
+        raise JamaUsageError(f"{what} must be a dict, not {type(obj).__name__}")
+    for key, _ in items:
+        if not isinstance(key, str) or not key:
+            raise JamaUsageError(f"{what} keys must be non-empty strings, not {key!r}")
+    return items
+
+
+def _query_text(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise JamaUsageError(
+        f"query parameter {key!r} must be a string, number or bool (or a list of them), "
+        f"not {type(value).__name__}"
+    )
+
+
+def normalize_headers(headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
+    """Header pairs, checked: no credentials, no line breaks."""
+    pairs = []
+    for name, value in _items("headers", headers):
+        name = name.strip()
+        if not _HEADER_NAME.fullmatch(name):
+            raise JamaUsageError(f"invalid header name {name!r}")
+        if name.lower() in _FORBIDDEN_HEADERS:
+            raise JamaUsageError(
+                f"the {name} header is set by the connection: credentials never go in a request"
+            )
+        text = str(value)
+        if "\r" in text or "\n" in text:
+            raise JamaUsageError(f"header {name!r} contains a line break")
+        pairs.append((name, text.strip()))
+    return tuple(pairs)
+
+
+def encode_body(body: Any) -> bytes | None:
+    """The bytes to send for ``body`` (JSON-encoded unless already bytes)."""
+    if body is NO_BODY:
+        return None
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise BodyError(f"the body cannot be sent as JSON: {exc}") from exc
+
+
+def _positive_int(name: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise JamaUsageError(f"{name} must be a whole number >= 1, not {value!r}")
+    return value
+
+
+def _positive_float(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise JamaUsageError(f"{name} must be a number of seconds > 0, not {value!r}")
+    return float(value)

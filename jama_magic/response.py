@@ -1,0 +1,265 @@
+"""``JamaResponse``: what every front door returns, with Jama's envelope parsed.
+
+Jama wraps bodies as ``{"meta", "links", "linked"?, "data"}``; this module
+reads that envelope once (``meta``, ``data``, ``page_info``, ``created_id``,
+``message``...). Pure: no I/O besides what was already received.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .errors import error_for_status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["JamaResponse", "PageInfo", "RequestView", "parse_body"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestView:
+    """What was sent, with the secret masked (for display, errors and code export)."""
+
+    method: str
+    url: str
+    relative_url: str
+    headers: tuple[tuple[str, str], ...]
+    body: Any
+    body_bytes: bytes | None = field(default=None, repr=False)
+    nickname: str = ""
+    auth_kind: str = "basic"
+    username: str | None = None
+    client_id: str | None = None
+    base_url: str = ""
+    verify: bool | str = True
+
+    def to_curl(self) -> str:
+        from .codegen import to_curl
+
+        return to_curl(self)
+
+    def to_python(self) -> str:
+        from .codegen import to_python
+
+        return to_python(self)
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Jama's ``meta.pageInfo``."""
+
+    start_index: int
+    result_count: int
+    total_results: int
+
+
+def parse_body(content: bytes, content_type: str) -> Any:
+    """JSON as Python, text as ``str``, anything else as ``bytes``, empty as ``None``."""
+    if not content:
+        return None
+    kind = content_type.split(";")[0].strip().lower()
+    looks_json = kind.endswith("json") or content.lstrip()[:1] in (b"{", b"[")
+    if looks_json:
+        try:
+            return json.loads(content)
+        except ValueError:
+            pass
+    if kind.startswith("text/") or kind.endswith(("json", "xml", "html")) or not kind:
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            return content
+    return content
+
+
+class JamaResponse:
+    """A Jama response: HTTP facts, the parsed body and its envelope."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        headers: httpx.Headers,
+        body: Any,
+        request: RequestView,
+        elapsed: float,
+        size: int,
+        reason: str = "",
+        pages: int = 1,
+        retries: int = 0,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.reason = reason or _phrase(status_code)
+        self.headers = headers
+        self.body = body
+        self.request = request
+        self.elapsed = elapsed
+        self.size = size
+        self.pages = pages
+        self.retries = retries
+        self.warnings = warnings or []
+
+    @classmethod
+    def from_httpx(
+        cls, resp: httpx.Response, request: RequestView, *, elapsed: float, retries: int = 0
+    ) -> JamaResponse:
+        return cls(
+            status_code=resp.status_code,
+            reason=resp.reason_phrase,
+            headers=resp.headers,
+            body=parse_body(resp.content, resp.headers.get("content-type", "")),
+            request=request,
+            elapsed=elapsed,
+            size=len(resp.content),
+            retries=retries,
+        )
+
+    # HTTP facts
+    @property
+    def ok(self) -> bool:
+        return self.status_code < 400
+
+    @property
+    def method(self) -> str:
+        return self.request.method
+
+    @property
+    def url(self) -> str:
+        return self.request.url
+
+    @property
+    def relative_url(self) -> str:
+        return self.request.relative_url
+
+    # the envelope
+    @property
+    def envelope(self) -> dict[str, Any]:
+        return self.body if isinstance(self.body, dict) else {}
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        meta = self.envelope.get("meta")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def data(self) -> Any:
+        return self.envelope.get("data")
+
+    @property
+    def links(self) -> dict[str, Any]:
+        return self.envelope.get("links") or {}
+
+    @property
+    def linked(self) -> dict[str, dict[str, Any]]:
+        return self.envelope.get("linked") or {}
+
+    @property
+    def page_info(self) -> PageInfo | None:
+        info = self.meta.get("pageInfo")
+        if not isinstance(info, dict):
+            return None
+        return PageInfo(
+            start_index=int(info.get("startIndex", 0)),
+            result_count=int(info.get("resultCount", 0)),
+            total_results=int(info.get("totalResults", 0)),
+        )
+
+    @property
+    def created_id(self) -> int | None:
+        if self.status_code != 201:
+            return None
+        if isinstance(self.meta.get("id"), int):
+            return int(self.meta["id"])
+        tail = (self.location or "").rstrip("/").rsplit("/", 1)[-1]
+        return int(tail) if tail.isdigit() else None
+
+    @property
+    def location(self) -> str | None:
+        loc = self.meta.get("location") or self.headers.get("location")
+        return str(loc) if loc else None
+
+    @property
+    def message(self) -> str | None:
+        """Jama's ``meta.message`` (on errors), or a short note on a non-JSON error body."""
+        msg = self.meta.get("message")
+        if msg:
+            return str(msg)
+        if not self.ok and isinstance(self.body, str) and self.body.strip():
+            return _text_summary(self.body)
+        return None
+
+    @property
+    def item_count(self) -> int | None:
+        return len(self.data) if isinstance(self.data, list) else None
+
+    # behaviour
+    def raise_for_status(self) -> JamaResponse:
+        """``self`` when the status is below 400, else the matching ``JamaHTTPError``."""
+        if not self.ok:
+            raise error_for_status(self)
+        return self
+
+    def to_dataframe(self, *, resolve: bool = False, text: bool = False) -> pd.DataFrame:
+        """The DataFrame view of a list body (see ``jama_magic.frames``)."""
+        from .frames import to_dataframe
+
+        names = None
+        if resolve:
+            from .lookups import lookups_for_response
+
+            names = lookups_for_response(self)
+        return to_dataframe(
+            self.data if self.envelope else self.body,
+            linked=self.linked,
+            resolve=resolve,
+            text=text,
+            names=names,
+        )
+
+    @property
+    def df(self) -> pd.DataFrame:
+        return self.to_dataframe()
+
+    def to_curl(self) -> str:
+        return self.request.to_curl()
+
+    def to_python(self) -> str:
+        return self.request.to_python()
+
+    def summary(self) -> str:
+        """``200 OK · 0.12 s · 3.4 kB · 50 items / 1 page``."""
+        from .display import summary_line
+
+        return summary_line(self)
+
+    def __repr__(self) -> str:
+        from .display import render_text
+
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import render_html
+        from .settings import settings
+
+        return render_html(self, rows=settings.display_rows)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _text_summary(text: str) -> str:
+    lowered = text.lower()
+    if "<html" in lowered or "<!doctype" in lowered:
+        return "the server sent an HTML page instead of JSON (a proxy or gateway error?)"
+    return " ".join(text.split())[:200]

@@ -1,0 +1,73 @@
+"""When and how long to retry.
+
+GET requests are retried on 429, 502, 503, 504 and on dropped or refused
+connections; writes (POST/PUT/PATCH/DELETE) only on 429, because only then did
+the server say it did not process them. Waits grow exponentially with jitter
+and honour ``Retry-After``. A per-request limit (``settings.retries``) and a
+per-fetch budget bound the total.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from .errors import JamaConnectError, JamaProtocolError, JamaRequestError, JamaTimeoutError
+
+__all__ = ["RetryBudget", "backoff", "retry_after", "retryable_error", "retryable_status"]
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+BASE_DELAY = 0.5
+MAX_DELAY = 30.0
+TIMEOUT_RETRIES = 1  # a slow server stays slow: fail with a clear error soon
+
+
+def retryable_status(method: str, status: int) -> bool:
+    return status == 429 or (method == "GET" and status in RETRY_STATUSES)
+
+
+def retryable_error(method: str, exc: JamaRequestError, attempt: int) -> bool:
+    if method != "GET":
+        return False
+    if isinstance(exc, JamaTimeoutError):
+        return attempt < TIMEOUT_RETRIES
+    return isinstance(exc, JamaConnectError | JamaProtocolError)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.replace(".", "", 1).isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def backoff(attempt: int, hint: float | None = None) -> float:
+    """Seconds to wait before retry number ``attempt + 1``."""
+    if hint is not None:
+        return min(MAX_DELAY, hint)
+    delay: float = min(MAX_DELAY, BASE_DELAY * 2.0**attempt)
+    return delay * random.uniform(0.5, 1.0)
+
+
+@dataclass
+class RetryBudget:
+    """Retries left for one whole operation (all pages of a fetch)."""
+
+    left: int
+    used: int = field(default=0)
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        self.used += 1
+        return True

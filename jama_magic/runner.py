@@ -1,0 +1,76 @@
+"""One background event loop that does all of jama_magic's network I/O.
+
+Sync calls (a script, or a notebook cell while the kernel's own loop runs) and
+async calls (``await jm.arequest(...)``) all hand their coroutine to this loop,
+so connection pools and rate limiters live on one loop and are shared by every
+front door. Ctrl-C (a cancelled cell) cancels the work and its in-flight
+requests promptly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+__all__ = ["loop", "run", "run_async"]
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+_CANCEL_GRACE = 5.0
+
+
+def loop() -> asyncio.AbstractEventLoop:
+    """The I/O loop, started on first use in a daemon thread."""
+    global _loop
+    with _lock:
+        if _loop is None or _loop.is_closed():
+            new = asyncio.new_event_loop()
+            thread = threading.Thread(target=new.run_forever, name="jama-magic-io", daemon=True)
+            thread.start()
+            _loop = new
+        return _loop
+
+
+def _on_io_loop() -> bool:
+    try:
+        return asyncio.get_running_loop() is _loop
+    except RuntimeError:
+        return False
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on the I/O loop and wait for it (Ctrl-C cancels it)."""
+    if _on_io_loop():
+        coro.close()
+        raise RuntimeError("use the async API (await ...) from inside jama_magic's I/O loop")
+    future = asyncio.run_coroutine_threadsafe(coro, loop())
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        future.cancel()
+        _wait_cancelled(future)
+        raise
+
+
+def _wait_cancelled(future: concurrent.futures.Future[Any]) -> None:
+    # the cancellation itself, or anything the cancelled work raised
+    with contextlib.suppress(BaseException):
+        future.result(timeout=_CANCEL_GRACE)
+
+
+async def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Await ``coro`` on the I/O loop from any other event loop."""
+    if _on_io_loop():
+        return await coro
+    future = asyncio.run_coroutine_threadsafe(coro, loop())
+    try:
+        return await asyncio.wrap_future(future)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise

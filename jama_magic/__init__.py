@@ -58,7 +58,7 @@ __all__ = [
 
 def panel(**kwargs: Any) -> Any:
     """Show the point-and-click request panel (needs ipywidgets)."""
-    from .panel import JamaPanel
+    from .panel_app import JamaPanel
 
     return JamaPanel(**kwargs).show()
 

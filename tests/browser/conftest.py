@@ -1,0 +1,109 @@
+"""Browser fixtures: Voila serving a notebook, Debian's chromium driven by Playwright.
+
+Never run ``playwright install`` (it downloads a browser); ``/usr/bin/chromium``
+comes from ``apt-get install chromium``. In CI (env ``CI`` set) a missing
+browser fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+CHROME_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOTEBOOK = Path(__file__).with_name("panel_e2e.ipynb")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One chromium for the session (a second sync_playwright() in one session fails)."""
+    if not CHROMIUM:
+        missing = "chromium not found: apt-get install chromium (never `playwright install`)"
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh profile per test, 1000 px wide like a JupyterLab notebook area."""
+    ctx = browser.new_context(viewport={"width": 1000, "height": 1400})
+    ctx.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())  # Voila's font CDN
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Voila serving panel_e2e.ipynb; every page load runs it in a fresh kernel."""
+    home = tmp_path_factory.mktemp("voila")
+    shutil.copy(NOTEBOOK, home / NOTEBOOK.name)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "cfg"),
+        JUPYTER_RUNTIME_DIR=str(home / "rt"),
+        JAMA_MAGIC_CONFIG=str(home / "connections.toml"),
+    )
+    port = free_port()
+    with open(home / "voila.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", str(home / NOTEBOOK.name), "--no-browser",
+             f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield _wait_for(proc, f"http://127.0.0.1:{port}", home / "voila.log")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_for(proc: subprocess.Popen[bytes], base: str, log: Path) -> str:
+    # any HTTP answer means it listens; GET "/" would start a kernel
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, log.read_text()[-3000:]
+        assert time.monotonic() < deadline, "voila did not start in 60 s"
+        try:
+            httpx.get(f"{base}/voila/static/", timeout=1)
+            return base
+        except httpx.HTTPError:
+            time.sleep(0.1)

@@ -1,0 +1,123 @@
+"""Typed pandas arrays for the columns of the DataFrame view.
+
+By Jama ``fieldType`` when the item type says it, otherwise by the values:
+
+=============================================  ======================================
+INTEGER, USER, RELEASE, LOOKUP, PROJECT,        ``int64``; ``Int64`` when some rows have
+DOCUMENT_TYPE_ITEM_LOOKUP                       no value. One-element "boxed" lists are
+                                                unboxed.
+BOOLEAN                                         ``bool``; ``boolean`` when there are gaps
+DATE, and ``yyyy-MM-dd`` / ISO timestamps        ``datetime64[..., UTC]`` (tz-aware)
+MULTI_LOOKUP, STEPS                             lists (of ids, names, or step dicts)
+STRING, TEXT, URL_STRING, ROLLUP, CALCULATED    strings, as pandas stores them
+=============================================  ======================================
+
+A column whose values do not fit its declared type (a changed item type, a
+quirk of the server) falls back to inference rather than failing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .frames_columns import Column
+
+__all__ = ["column_array", "infer_array"]
+
+_INT_TYPES = frozenset(
+    {
+        "INTEGER",
+        "USER",
+        "RELEASE",
+        "LOOKUP",
+        "PROJECT",
+        "DOCUMENT_TYPE_ITEM_LOOKUP",
+        "DOCUMENT_TYPE_CATEGORY_ITEM_LOOKUP",
+    }
+)
+_KEEP_TYPES = frozenset(
+    {"MULTI_LOOKUP", "STEPS", "STRING", "TEXT", "URL_STRING", "ROLLUP", "CALCULATED", "NAME"}
+)
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_NONE = type(None)
+
+
+def column_array(column: Column) -> Any:
+    """The column's values as a typed array (or a list pandas stores as objects)."""
+    field_type = column.field_type
+    if field_type in _INT_TYPES:
+        return _ints(column.values)
+    if field_type == "BOOLEAN":
+        return _bools(column.values)
+    if field_type == "DATE":
+        return _datetimes(column.values)
+    if field_type in _KEEP_TYPES:
+        return column.values
+    return infer_array(column.values)
+
+
+def infer_array(values: list[Any]) -> Any:
+    """Type ``values`` by what they hold: ints, bools, date strings, or as they are."""
+    kinds = {type(value) for value in values} - {_NONE}
+    if kinds == {int}:
+        return _int_array(values)
+    if kinds == {bool}:
+        return _bool_array(values)
+    if kinds == {str} and _all_dates(values):
+        return _datetimes(values)
+    return values
+
+
+def _ints(values: list[Any]) -> Any:
+    kinds = {type(value) for value in values}
+    if list in kinds:
+        values = [_unboxed(value) for value in values]
+        kinds = {type(value) for value in values}
+    return _int_array(values) if kinds - {_NONE} <= {int} else infer_array(values)
+
+
+def _unboxed(value: Any) -> Any:
+    # Some servers box numeric values in one-element arrays.
+    return value[0] if type(value) is list and len(value) == 1 else value
+
+
+def _int_array(values: list[Any]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    if any(value is None for value in values):
+        return pd.array(values, dtype="Int64")
+    return np.array(values, dtype=np.int64)
+
+
+def _bools(values: list[Any]) -> Any:
+    kinds = {type(value) for value in values} - {_NONE}
+    return _bool_array(values) if kinds <= {bool} else infer_array(values)
+
+
+def _bool_array(values: list[Any]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    if any(value is None for value in values):
+        return pd.array(values, dtype="boolean")
+    return np.array(values, dtype=bool)
+
+
+def _all_dates(values: list[Any]) -> bool:
+    match = _DATETIME.fullmatch
+    present = [value for value in values if value is not None]
+    # The first value is checked alone so that text columns are rejected cheaply.
+    return bool(present) and bool(match(present[0])) and all(map(match, present))
+
+
+def _datetimes(values: list[Any]) -> Any:
+    import pandas as pd
+
+    try:
+        return pd.to_datetime(values, format="ISO8601", utc=True)
+    except (ValueError, TypeError):
+        return infer_array(values) if not _all_dates(values) else values

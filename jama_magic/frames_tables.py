@@ -1,0 +1,197 @@
+"""From flattened columns to the ordered, named columns of the DataFrame view.
+
+Jama objects with a ``fields`` map (items, abstract items, test plans, cycles
+and runs, projects) get the item layout:
+
+1. identity: ``documentKey``, ``globalId``, ``itemType``, ``project``,
+   ``parent`` (``location.parent.item``, else ``location.parent.project``,
+   else a top-level ``parent``), ``sequence`` (``location.sequence``);
+2. the ``fields`` lifted to columns named as ``frames_fields`` says, in the
+   order they first appear;
+3. the rest: ``createdDate``, ``modifiedDate``, ``lastActivityDate``,
+   ``createdBy``, ``modifiedBy``, ``childItemType``, ``locked``, ``lockedBy``,
+   ``lastLockedDate``, ``sortOrder``, ``globalSortOrder``, then any other
+   top-level key (dotted when nested), ``type`` last. ``resources.*`` (the
+   allowed HTTP methods) is dropped.
+
+A field that repeats a top-level key (Jama copies ``documentKey`` and
+``globalId`` into ``fields``; one real Text item has ``fields.id``) is merged
+into it when the two agree on every row, else kept as ``fields.<key>``.
+Other lists keep every dotted path in first-seen order. ``id`` becomes the
+index when every row has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .frames_columns import Column, ColumnTree
+from .frames_fields import FieldDef, known_field, ref_kind, stripped_names
+
+__all__ = ["IDENTITY", "Table", "generic_table", "item_table"]
+
+IDENTITY = ("documentKey", "globalId", "itemType", "project", "parent", "sequence")
+_AUDIT = (
+    "createdDate",
+    "modifiedDate",
+    "lastActivityDate",
+    "createdBy",
+    "modifiedBy",
+    "childItemType",
+    "locked",
+    "lockedBy",
+    "lastLockedDate",
+    "sortOrder",
+    "globalSortOrder",
+)
+_RENAMES = {
+    "location.sequence": "sequence",
+    "location.sortOrder": "sortOrder",
+    "location.globalSortOrder": "globalSortOrder",
+    "lock.locked": "locked",
+    "lock.lockedBy": "lockedBy",
+    "lock.lastLockedDate": "lastLockedDate",
+}
+_PARENT_PATHS = ("location.parent.item", "location.parent.project", "parent")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Table:
+    """Ordered columns plus the ``id`` values for the index (None: a plain range index)."""
+
+    index: list[Any] | None
+    columns: list[Column]
+
+
+def item_table(
+    tree: ColumnTree, *, defs: Mapping[str, FieldDef], links: Mapping[str, Any] | None
+) -> Table:
+    """The item layout (see the module docstring) of flattened Jama objects with ``fields``."""
+    fields = tree.pop_child("fields")
+    top = dict(tree.flat())
+    index = _index(top)
+    top_columns = _top_columns(top, links, items=True)
+    field_columns = _field_columns(fields, defs, links)
+    merged = _merge_repeats(top_columns, field_columns, index)
+    return Table(index=index, columns=_ordered(merged))
+
+
+def generic_table(tree: ColumnTree, *, links: Mapping[str, Any] | None) -> Table:
+    """Every dotted path as a column, ``id`` as the index when every row has one."""
+    top = dict(tree.flat())
+    index = _index(top)
+    return Table(index=index, columns=list(_top_columns(top, links, items=False).values()))
+
+
+def _index(top: dict[str, list[Any]]) -> list[Any] | None:
+    ids = top.get("id")
+    if ids is None or any(value is None for value in ids):
+        return None
+    del top["id"]
+    return ids
+
+
+def _top_columns(
+    top: dict[str, list[Any]], links: Mapping[str, Any] | None, *, items: bool
+) -> dict[str, Column]:
+    columns: dict[str, Column] = {}
+    renames = _RENAMES if items else {}
+    if items:
+        _add_parent(top, columns)
+    for path, values in top.items():
+        if items and path.startswith("resources."):
+            continue
+        name = renames.get(path, path)
+        columns.setdefault(name, _plain_column(name, path, values, links))
+    return columns
+
+
+def _add_parent(top: dict[str, list[Any]], columns: dict[str, Column]) -> None:
+    found = [top.pop(path) for path in _PARENT_PATHS if path in top]
+    if not found:
+        return
+    values = found[0]
+    for more in found[1:]:
+        values = [a if a is not None else b for a, b in zip(values, more, strict=True)]
+    # A parent is an item or a project, so it is left as an id rather than resolved.
+    columns["parent"] = Column(name="parent", values=values, source="location.parent")
+
+
+def _plain_column(
+    name: str, path: str, values: list[Any], links: Mapping[str, Any] | None
+) -> Column:
+    return Column(
+        name=name, values=values, source=path, ref=ref_kind(path, field_type=None, links=links)
+    )
+
+
+def _field_columns(
+    fields: ColumnTree, defs: Mapping[str, FieldDef], links: Mapping[str, Any] | None
+) -> list[Column]:
+    raw = dict(fields.flat())
+    names = stripped_names(raw)
+    return [_field_column(key, names[key], values, defs, links) for key, values in raw.items()]
+
+
+def _field_column(
+    key: str,
+    name: str,
+    values: list[Any],
+    defs: Mapping[str, FieldDef],
+    links: Mapping[str, Any] | None,
+) -> Column:
+    definition = defs.get(key) or known_field(key)
+    field_type = definition.field_type if definition else None
+    source = f"fields.{key}"
+    return Column(
+        name=name,
+        values=values,
+        source=source,
+        field_type=field_type,
+        text_type=definition.text_type if definition else None,
+        ref=ref_kind(source, field_type=field_type, links=links),
+        label=definition.label if definition else None,
+        field_key=key,
+    )
+
+
+def _merge_repeats(
+    top: dict[str, Column], fields: list[Column], index: list[Any] | None
+) -> tuple[dict[str, Column], list[Column]]:
+    kept: list[Column] = []
+    for column in fields:
+        if column.name == "id" and index is not None:
+            if not _agree(index, column.values):
+                kept.append(_raw_named(column))
+            continue
+        twin = top.get(column.name)
+        if twin is None:
+            kept.append(column)
+        elif _agree(twin.values, column.values):
+            top[column.name] = _filled(twin, column)
+        else:
+            kept.append(_raw_named(column))
+    return top, kept
+
+
+def _raw_named(column: Column) -> Column:
+    return replace(column, name=f"fields.{column.field_key}")
+
+
+def _agree(first: list[Any], second: list[Any]) -> bool:
+    return all(a is None or b is None or a == b for a, b in zip(first, second, strict=True))
+
+
+def _filled(twin: Column, column: Column) -> Column:
+    values = [a if a is not None else b for a, b in zip(twin.values, column.values, strict=True)]
+    return replace(twin, values=values, label=twin.label or column.label)
+
+
+def _ordered(merged: tuple[dict[str, Column], list[Column]]) -> list[Column]:
+    top, fields = merged
+    first = [top.pop(name) for name in IDENTITY if name in top]
+    audit = [top.pop(name) for name in _AUDIT if name in top]
+    last = [top.pop("type")] if "type" in top else []
+    return first + fields + audit + list(top.values()) + last

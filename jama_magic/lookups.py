@@ -1,0 +1,216 @@
+"""Per-connection name lookups for the DataFrame view, fetched once and cached for the session.
+
+``lookups_for(client)`` returns the one :class:`ConnectionLookups` of a
+connection (keyed by nickname and base URL); it serves
+:class:`jama_magic.frames.NameSource`:
+
+==================  ===========================================================
+item types          ``GET /itemtypes`` (all pages), once
+projects            ``GET /projects`` (all pages), once
+users               ``GET /users?includeInactive=true`` (all pages), once: old
+                    items point to users who have left
+pick-list options   ``GET /picklistoptions/{id}`` for an unknown option, then
+                    ``GET /picklists/{pickList}/options`` (all pages) for its
+                    whole pick list, once per pick list
+releases            ``GET /releases/{id}`` for an unknown release, then
+                    ``GET /releases?project=`` (all pages) for its project, once
+                    per project; when ``/releases/{id}`` answers 404, the
+                    projects' release lists are read until every id is found
+==================  ===========================================================
+
+Options and releases are fetched per pick list / project rather than in bulk
+because a tenant holds hundreds of pick lists while a list of items uses a
+handful, each with several options in use: for typical data this makes two
+requests per pick list instead of one per option (or one per pick list of the
+tenant). An id that answers 404 or 403 is remembered as unknown. Requests go
+through the client, so they share its rate limit. Nothing here imports pandas.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from .errors import ForbiddenError, JamaUsageError, NotFoundError
+from .frames_resolve import display_name
+
+__all__ = ["ConnectionLookups", "clear_lookups", "lookups_for", "lookups_for_response"]
+
+_BULK = {
+    "itemtypes": ("/itemtypes", None),
+    "projects": ("/projects", None),
+    "users": ("/users", {"includeInactive": "true"}),
+}
+_SIBLINGS = {
+    "picklistoptions": ("/picklistoptions/{id}", "pickList", "/picklists/{key}/options", None),
+    "releases": ("/releases/{id}", "project", "/releases", "project"),
+}
+
+
+class _Response(Protocol):
+    @property
+    def data(self) -> Any: ...
+
+
+class _Connection(Protocol):
+    @property
+    def nickname(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+
+class _Client(Protocol):
+    @property
+    def connection(self) -> _Connection: ...
+
+    def request(
+        self,
+        method: str,
+        relative_url: str,
+        *,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        all_pages: bool = False,
+    ) -> _Response: ...
+
+
+class ConnectionLookups:
+    """Names and item types of one connection, each fetched at most once."""
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+        self._objects: dict[str, dict[int, Mapping[str, Any]]] = {}
+        self._done: set[tuple[str, Any]] = set()
+        self._lock = threading.RLock()
+
+    def names(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+        """Display names of the given ids of ``kind``; ids not found are left out."""
+        found = self.objects(kind, ids)
+        named = {key: display_name(kind, obj) for key, obj in found.items()}
+        return {key: name for key, name in named.items() if name is not None}
+
+    def item_types(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Item type objects (with ``fields``) of the given ids."""
+        return {key: dict(obj) for key, obj in self.objects("itemtypes", ids).items()}
+
+    def objects(self, kind: str, ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
+        """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing."""
+        wanted = {int(key) for key in ids}
+        with self._lock:
+            if kind in _BULK:
+                self._load_bulk(kind)
+            elif kind in _SIBLINGS:
+                self._load_each(kind, wanted)
+            cache = self._objects.get(kind, {})
+            return {key: cache[key] for key in sorted(wanted) if key in cache}
+
+    def clear(self) -> None:
+        """Forget everything fetched (after an admin changed item types or pick lists)."""
+        with self._lock:
+            self._objects.clear()
+            self._done.clear()
+
+    def _load_bulk(self, kind: str) -> None:
+        if (kind, None) in self._done:
+            return
+        url, query = _BULK[kind]
+        self._store(kind, self._fetch_list(url, query))
+        self._done.add((kind, None))
+
+    def _load_each(self, kind: str, wanted: set[int]) -> None:
+        cache = self._objects.setdefault(kind, {})
+        for key in sorted(wanted):
+            if key in cache or (kind, key) in self._done:
+                continue
+            if not self._load_one(kind, key) and kind == "releases":
+                self._scan_releases(wanted)
+                return
+
+    def _load_one(self, kind: str, key: int) -> bool:
+        one_url, group_key, _, _ = _SIBLINGS[kind]
+        self._done.add((kind, key))
+        obj = self._fetch_one(one_url.format(id=key))
+        if obj is None:
+            return False
+        self._store(kind, [obj])
+        group = obj.get(group_key)
+        if group is not None:
+            self._load_group(kind, group)
+        return True
+
+    def _load_group(self, kind: str, group: Any) -> None:
+        if (kind, f"group:{group}") in self._done:
+            return
+        self._done.add((kind, f"group:{group}"))
+        _, _, group_url, group_param = _SIBLINGS[kind]
+        query = {group_param: group} if group_param else None
+        self._store(kind, self._fetch_list(group_url.format(key=group), query))
+
+    def _scan_releases(self, wanted: set[int]) -> None:
+        # Servers without GET /releases/{id}: releases are listed per project only.
+        self._load_bulk("projects")
+        cache = self._objects["releases"]
+        for project in list(self._objects.get("projects", {})):
+            if wanted <= cache.keys():
+                break
+            self._load_group("releases", project)
+        self._done.update(("releases", key) for key in wanted)
+
+    def _fetch_one(self, url: str) -> Mapping[str, Any] | None:
+        try:
+            data = self.client.request("GET", url).data
+        except (NotFoundError, ForbiddenError):
+            return None
+        return data if isinstance(data, Mapping) else None
+
+    def _fetch_list(self, url: str, query: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+        try:
+            data = self.client.request("GET", url, query=query, all_pages=True).data
+        except (NotFoundError, ForbiddenError):
+            return []
+        return [obj for obj in data if isinstance(obj, Mapping)] if isinstance(data, list) else []
+
+    def _store(self, kind: str, objects: Iterable[Mapping[str, Any]]) -> None:
+        cache = self._objects.setdefault(kind, {})
+        for obj in objects:
+            if type(obj.get("id")) is int:
+                cache[obj["id"]] = obj
+
+
+_REGISTRY: dict[tuple[str, str], ConnectionLookups] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def lookups_for(client: _Client) -> ConnectionLookups:
+    """The session's lookups of ``client``'s connection (one per nickname and base URL)."""
+    key = (client.connection.nickname, client.connection.base_url)
+    with _REGISTRY_LOCK:
+        lookups = _REGISTRY.get(key)
+        if lookups is None:
+            lookups = _REGISTRY[key] = ConnectionLookups(client)
+        # Keep the cache but talk through the newest client of this connection.
+        lookups.client = client
+        return lookups
+
+
+def lookups_for_response(response: Any) -> ConnectionLookups | None:
+    """The lookups of the connection that answered ``response``; None when it is gone."""
+    nickname = getattr(response.request, "nickname", "")
+    if not nickname:
+        return None
+    from .client import client_for
+
+    try:
+        client = client_for(nickname)
+    except JamaUsageError:
+        return None
+    if client.connection.base_url != getattr(response.request, "base_url", ""):
+        return None
+    return lookups_for(client)
+
+
+def clear_lookups() -> None:
+    """Forget the lookups of every connection (new session state)."""
+    with _REGISTRY_LOCK:
+        _REGISTRY.clear()

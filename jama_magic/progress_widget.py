@@ -1,0 +1,138 @@
+"""A progress bar for multi-page fetches (``--all``) in notebooks.
+
+``WidgetProgress`` implements ``paging.Progress`` with ipywidgets: a bar plus a
+line such as ``120 / 500 items · 3 / 10 pages · 40.0 items/s · ETA 9 s``.
+``ProgressState`` is the pure part (counts, rate, ETA) and is testable with a fake clock.
+``notebook_progress()`` gives a ``WidgetProgress`` inside a Jupyter kernel and
+``None`` elsewhere (a terminal gets no bar).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ProgressState", "WidgetProgress", "in_notebook", "notebook_progress"]
+
+Clock = Callable[[], float]
+
+
+@dataclass
+class ProgressState:
+    """Counts of a fetch in progress, with rate and ETA (mutable on purpose: it advances)."""
+
+    total_items: int | None = None
+    total_pages: int | None = None
+    items: int = 0
+    pages: int = 0
+    clock: Clock = field(default=time.monotonic, repr=False)
+    started: float = 0.0
+
+    def start(self, *, total_items: int | None, total_pages: int | None) -> None:
+        self.total_items, self.total_pages = total_items, total_pages
+        self.started = self.clock()
+
+    def advance(self, *, items: int, pages: int) -> None:
+        self.items += items
+        self.pages += pages
+
+    def elapsed(self) -> float:
+        return max(self.clock() - self.started, 0.0)
+
+    def rate(self) -> float | None:
+        """Items per second so far (None before the first item)."""
+        elapsed = self.elapsed()
+        return self.items / elapsed if self.items and elapsed > 0 else None
+
+    def eta(self) -> float | None:
+        """Seconds left at the current rate (None when unknown)."""
+        rate = self.rate()
+        if rate is None or self.total_items is None:
+            return None
+        return max(self.total_items - self.items, 0) / rate
+
+    def fraction(self) -> float:
+        """Share done, by items when known, else by pages."""
+        for done, total in ((self.items, self.total_items), (self.pages, self.total_pages)):
+            if total:
+                return min(done / total, 1.0)
+        return 0.0
+
+    def describe(self) -> str:
+        parts = [
+            _count(self.items, self.total_items, "items"),
+            _count(self.pages, self.total_pages, "pages"),
+        ]
+        rate, eta = self.rate(), self.eta()
+        if rate is not None:
+            parts.append(f"{rate:.1f} items/s")
+        if eta is not None:
+            parts.append(f"ETA {eta:.0f} s")
+        return " · ".join(parts)
+
+
+def _count(done: int, total: int | None, unit: str) -> str:
+    return f"{done} / {total} {unit}" if total is not None else f"{done} {unit}"
+
+
+class WidgetProgress:
+    """``paging.Progress`` as an ipywidgets bar with a status line."""
+
+    def __init__(
+        self, *, display: Callable[[Any], Any] | None = None, clock: Clock = time.monotonic
+    ) -> None:
+        import ipywidgets as widgets
+
+        self.state = ProgressState(clock=clock)
+        self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Fetching")
+        self.label = widgets.Label(value="")
+        self.box = widgets.HBox([self.bar, self.label])
+        self._display = display or _ipython_display
+
+    def start(self, *, total_items: int | None, total_pages: int | None) -> None:
+        self.state.start(total_items=total_items, total_pages=total_pages)
+        self._refresh()
+        self._display(self.box)
+
+    def advance(self, *, items: int, pages: int) -> None:
+        self.state.advance(items=items, pages=pages)
+        self._refresh()
+
+    def close(self) -> None:
+        self.bar.value = 1.0
+        self.bar.bar_style = "success"
+        self.bar.description = "Done"
+        s = self.state
+        self.label.value = f"{s.items} items in {s.pages} pages, {s.elapsed():.1f} s"
+
+    def _refresh(self) -> None:
+        self.bar.value = self.state.fraction()
+        self.label.value = self.state.describe()
+
+
+def _ipython_display(widget: Any) -> None:
+    from IPython.display import display
+
+    display(widget)  # type: ignore[no-untyped-call]
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where widgets can render)."""
+    try:
+        from IPython.core.getipython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()  # type: ignore[no-untyped-call]
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def notebook_progress() -> WidgetProgress | None:
+    """A widget bar in a notebook with ipywidgets installed, else None (no bar)."""
+    if not in_notebook():
+        return None
+    try:
+        return WidgetProgress()
+    except ImportError:
+        return None

@@ -1,0 +1,266 @@
+"""Read endpoints for projects, item types, pick lists, users, relationship
+types, releases, tags and the endpoint list at the API root."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from jama_magic.sandbox import query
+from jama_magic.sandbox.envelope import meta
+from jama_magic.sandbox.responses import (
+    endpoint,
+    json_response,
+    not_found,
+    object_response,
+    page_response,
+    store_of,
+)
+from jama_magic.sandbox.wire import JsonDict
+
+ENDPOINTS = (
+    "abstractitems",
+    "activities",
+    "attachments",
+    "baselines",
+    "comments",
+    "files",
+    "filters",
+    "items",
+    "itemtypes",
+    "picklistoptions",
+    "picklists",
+    "projects",
+    "relationshiprulesets",
+    "relationships",
+    "relationshiptypes",
+    "releases",
+    "system",
+    "tags",
+    "testcycles",
+    "testplans",
+    "testruns",
+    "usergroups",
+    "users",
+    "workflowtransitions",
+)
+
+
+def _get(table: dict[int, JsonDict], kind: str, object_id: int) -> JsonDict:
+    found = table.get(object_id)
+    if found is None:
+        raise not_found(kind, object_id)
+    return found
+
+
+@endpoint
+async def api_root(request: Request) -> Response:
+    """``GET /rest/latest/``: the available endpoint names in ``data``."""
+    return json_response({"meta": meta(), "links": {}, "data": list(ENDPOINTS)})
+
+
+@endpoint
+async def projects(request: Request) -> Response:
+    """``GET /projects``."""
+    return page_response(request, list(store_of(request).ds.projects.values()))
+
+
+@endpoint
+async def project(request: Request) -> Response:
+    """``GET /projects/{id}``."""
+    store = store_of(request)
+    return object_response(request, _get(store.ds.projects, "project", request.path_params["id"]))
+
+
+@endpoint
+async def project_itemtypes(request: Request) -> Response:
+    """``GET /projects/{id}/itemtypes``: every type is enabled in every project."""
+    store = store_of(request)
+    _get(store.ds.projects, "project", request.path_params["id"])
+    return page_response(request, list(store.ds.itemtypes.values()))
+
+
+@endpoint
+async def project_tags(request: Request) -> Response:
+    """``GET /projects/{id}/tags``."""
+    store = store_of(request)
+    pid = _get(store.ds.projects, "project", request.path_params["id"])["id"]
+    return page_response(request, [t for t in store.ds.tags.values() if t["project"] == pid])
+
+
+@endpoint
+async def itemtypes(request: Request) -> Response:
+    """``GET /itemtypes``."""
+    return page_response(request, list(store_of(request).ds.itemtypes.values()))
+
+
+@endpoint
+async def itemtype(request: Request) -> Response:
+    """``GET /itemtypes/{id}``."""
+    store = store_of(request)
+    return object_response(
+        request, _get(store.ds.itemtypes, "item type", request.path_params["id"])
+    )
+
+
+@endpoint
+async def picklists(request: Request) -> Response:
+    """``GET /picklists``."""
+    return page_response(request, list(store_of(request).ds.picklists.values()))
+
+
+@endpoint
+async def picklist(request: Request) -> Response:
+    """``GET /picklists/{id}``."""
+    store = store_of(request)
+    return object_response(
+        request, _get(store.ds.picklists, "pick list", request.path_params["id"])
+    )
+
+
+@endpoint
+async def picklist_options(request: Request) -> Response:
+    """``GET /picklists/{id}/options`` in sort order."""
+    store = store_of(request)
+    list_id = _get(store.ds.picklists, "pick list", request.path_params["id"])["id"]
+    ids = store.ds.picklist_option_ids[list_id]
+    return page_response(request, ids, store.ds.picklistoptions.get)
+
+
+@endpoint
+async def picklist_option(request: Request) -> Response:
+    """``GET /picklistoptions/{id}``."""
+    store = store_of(request)
+    return object_response(
+        request, _get(store.ds.picklistoptions, "pick list option", request.path_params["id"])
+    )
+
+
+def _user_matches(request: Request, user: JsonDict) -> bool:
+    params = request.query_params
+    if not user["active"] and not query.flag(request, "includeInactive"):
+        return False
+    for name in ("username", "email", "firstName", "lastName", "licenseType"):
+        wanted = params.get(name)
+        if wanted and wanted.lower() not in str(user[name]).lower():
+            return False
+    return True
+
+
+@endpoint
+async def users(request: Request) -> Response:
+    """``GET /users`` with the username/email/name/licenseType/includeInactive filters."""
+    rows = [u for u in store_of(request).ds.users.values() if _user_matches(request, u)]
+    return page_response(request, rows)
+
+
+@endpoint
+async def user(request: Request) -> Response:
+    """``GET /users/{id}``."""
+    store = store_of(request)
+    return object_response(request, _get(store.ds.users, "user", request.path_params["id"]))
+
+
+@endpoint
+async def current_user(request: Request) -> Response:
+    """``GET /users/current``: the sandbox's own login (``links`` is ``{}``)."""
+    store = store_of(request)
+    return object_response(request, store.ds.users[store.ds.current_user_id])
+
+
+@endpoint
+async def favorite_filters(request: Request) -> Response:
+    """``GET /users/current/favoritefilters``."""
+    return page_response(request, list(store_of(request).ds.filters.values())[:1])
+
+
+@endpoint
+async def relationship_types(request: Request) -> Response:
+    """``GET /relationshiptypes``."""
+    return page_response(request, list(store_of(request).ds.relationshiptypes.values()))
+
+
+@endpoint
+async def relationship_type(request: Request) -> Response:
+    """``GET /relationshiptypes/{id}`` (``timestamp`` is accepted and ignored)."""
+    store = store_of(request)
+    return object_response(
+        request, _get(store.ds.relationshiptypes, "relationship type", request.path_params["id"])
+    )
+
+
+def _by_project(request: Request, rows: list[JsonDict], *, required: bool) -> list[JsonDict]:
+    project = query.one_int(request, "project", required=required)
+    if project is not None and project not in store_of(request).ds.projects:
+        raise not_found("project", project)
+    return [r for r in rows if project is None or r["project"] == project]
+
+
+@endpoint
+async def releases(request: Request) -> Response:
+    """``GET /releases?project=``."""
+    rows = list(store_of(request).ds.releases.values())
+    return page_response(request, _by_project(request, rows, required=True))
+
+
+@endpoint
+async def release(request: Request) -> Response:
+    """``GET /releases/{id}``."""
+    store = store_of(request)
+    return object_response(request, _get(store.ds.releases, "release", request.path_params["id"]))
+
+
+@endpoint
+async def tags(request: Request) -> Response:
+    """``GET /tags?project=`` (project required)."""
+    rows = list(store_of(request).ds.tags.values())
+    return page_response(request, _by_project(request, rows, required=True))
+
+
+@endpoint
+async def tag(request: Request) -> Response:
+    """``GET /tags/{id}``."""
+    store = store_of(request)
+    return object_response(request, _get(store.ds.tags, "tag", request.path_params["id"]))
+
+
+@endpoint
+async def tagged_items(request: Request) -> Response:
+    """``GET /tags/{id}/items``."""
+    store = store_of(request)
+    tag_id = _get(store.ds.tags, "tag", request.path_params["id"])["id"]
+    return page_response(request, store.tag_items.get(tag_id, []), store.ds.items.get)
+
+
+@endpoint
+async def corsdomains(request: Request) -> Response:
+    """``GET /system/settings/corsdomains``."""
+    return json_response({"meta": meta(), "links": {}, "data": {"domains": []}})
+
+
+ROUTES = [
+    Route("/", api_root, methods=["GET"]),
+    Route("/projects", projects, methods=["GET"]),
+    Route("/projects/{id:int}", project, methods=["GET"]),
+    Route("/projects/{id:int}/itemtypes", project_itemtypes, methods=["GET"]),
+    Route("/projects/{id:int}/tags", project_tags, methods=["GET"]),
+    Route("/itemtypes", itemtypes, methods=["GET"]),
+    Route("/itemtypes/{id:int}", itemtype, methods=["GET"]),
+    Route("/picklists", picklists, methods=["GET"]),
+    Route("/picklists/{id:int}", picklist, methods=["GET"]),
+    Route("/picklists/{id:int}/options", picklist_options, methods=["GET"]),
+    Route("/picklistoptions/{id:int}", picklist_option, methods=["GET"]),
+    Route("/users", users, methods=["GET"]),
+    Route("/users/current", current_user, methods=["GET"]),
+    Route("/users/current/favoritefilters", favorite_filters, methods=["GET"]),
+    Route("/users/{id:int}", user, methods=["GET"]),
+    Route("/relationshiptypes", relationship_types, methods=["GET"]),
+    Route("/relationshiptypes/{id:int}", relationship_type, methods=["GET"]),
+    Route("/releases", releases, methods=["GET"]),
+    Route("/releases/{id:int}", release, methods=["GET"]),
+    Route("/tags", tags, methods=["GET"]),
+    Route("/tags/{id:int}", tag, methods=["GET"]),
+    Route("/tags/{id:int}/items", tagged_items, methods=["GET"]),
+    Route("/system/settings/corsdomains", corsdomains, methods=["GET"]),
+]

@@ -33,7 +33,7 @@ import pandas as pd
 from jama_magic.frames import to_dataframe
 
 HERE = Path(__file__).resolve().parent
-SAMPLES = Path("/work/shared/jama/samples/restclient_2016_responses.json")
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "restclient_2016_responses.json"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .secrets import Secret, lookup_secret
 __all__ = ["Authenticator", "basic_header"]
 
 RENEW_MARGIN = 60.0
+clock = time.monotonic  # module-level so tests can move time for this module only
 
 
 def basic_header(user: str, secret: Secret) -> str:
@@ -69,7 +70,7 @@ class Authenticator:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            if self._token is None or time.monotonic() >= self._expires:
+            if self._token is None or clock() >= self._expires:
                 await self._fetch_token(http)
             assert self._token is not None
             return self._token
@@ -84,7 +85,7 @@ class Authenticator:
         )
         token, ttl = _parse_token(conn, resp)
         self._token = token
-        self._expires = time.monotonic() + ttl - min(RENEW_MARGIN, ttl * 0.1)
+        self._expires = clock() + ttl - min(RENEW_MARGIN, ttl * 0.1)
         self.tokens_fetched += 1
 
 

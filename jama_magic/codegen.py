@@ -47,12 +47,17 @@ def to_curl(view: RequestView) -> str:
     body = _body_text(view)
     if body is not None:
         parts += ["--data-binary", shlex.quote(body)]
-    if view.verify is False:
-        parts.append("--insecure")
-    elif isinstance(view.verify, str):
-        parts += ["--cacert", shlex.quote(view.verify)]
+    parts += _tls_flags(view)
     lines.append(" \\\n  ".join(_join_pairs(parts)))
     return "\n".join(lines)
+
+
+def _tls_flags(view: RequestView) -> list[str]:
+    if view.verify is False:
+        return ["--insecure"]
+    if isinstance(view.verify, str):
+        return ["--cacert", shlex.quote(view.verify)]
+    return []
 
 
 def _curl_token(view: RequestView) -> list[str]:
@@ -63,6 +68,7 @@ def _curl_token(view: RequestView) -> list[str]:
         + shlex.quote(token_url)
         + f' -u "{_dq(view.client_id or "")}:${var}"'
         + " -d grant_type=client_credentials"
+        + "".join(" " + flag for flag in _tls_flags(view))
         + " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
     ]
 
@@ -90,27 +96,31 @@ def _join_pairs(parts: list[str]) -> list[str]:
 def to_python(view: RequestView) -> str:
     """A standalone httpx script; credentials come from environment variables."""
     body = _body_text(view)
-    lines = ["import os", "", "import httpx", ""]
-    lines += _python_auth(view)
     headers = dict(_plain_headers(view))
     call = [f"    {view.method!r},", f"    {view.url!r},", "    headers=headers,"]
+    if view.auth_kind != "oauth":
+        call.append("    auth=auth,")
     if body is not None:
         call.append(f"    content={body!r}.encode(),")
-    verify = view.verify if view.verify is not True else True
-    call.append(f"    verify={verify!r},")
-    lines += [
-        f"headers = {{**auth_headers, **{headers!r}}}",
-        "response = httpx.request(",
-        *call,
-        "    timeout=30,",
-        ")",
-        "print(response.status_code, response.reason_phrase)",
-        "print(response.json() if response.content else '')",
-    ]
-    return "\n".join(lines)
+    call.append(f"    verify={view.verify!r},")
+    return "\n".join(
+        [
+            "import os",
+            "",
+            "import httpx",
+            "",
+            *_python_auth(view, headers),
+            "response = httpx.request(",
+            *call,
+            "    timeout=30,",
+            ")",
+            "print(response.status_code, response.reason_phrase)",
+            "print(response.text)",
+        ]
+    )
 
 
-def _python_auth(view: RequestView) -> list[str]:
+def _python_auth(view: RequestView, headers: dict[str, str]) -> list[str]:
     if view.auth_kind == "oauth":
         var = env_var_name(view.nickname, "CLIENT_SECRET")
         return [
@@ -118,11 +128,13 @@ def _python_auth(view: RequestView) -> list[str]:
             f"    {view.base_url + '/rest/oauth/token'!r},",
             f"    auth=({view.client_id!r}, os.environ[{var!r}]),",
             "    data={'grant_type': 'client_credentials'},",
+            f"    verify={view.verify!r},",
+            "    timeout=30,",
             ").json()['access_token']",
-            "auth_headers = {'Authorization': f'Bearer {token}'}",
+            f"headers = {{'Authorization': f'Bearer {{token}}', **{headers!r}}}",
         ]
     var = env_var_name(view.nickname)
     return [
-        f"auth = httpx.BasicAuth({view.username!r}, os.environ[{var!r}])",
-        "auth_headers = {'Authorization': auth._auth_header}",
+        f"auth = ({view.username or ''!r}, os.environ[{var!r}])",
+        f"headers = {headers!r}",
     ]

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .connections import Connection, make_connection
+from .connections import NICKNAME, Connection, make_connection
 from .errors import ConfigFileError, JamaUsageError
 
 if sys.version_info >= (3, 11):
@@ -76,6 +76,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _connection(path: Path, nick: str, entry: Any) -> Connection:
+    if not NICKNAME.fullmatch(nick):
+        raise ConfigFileError(
+            f"{path}: invalid connection name {nick!r}: use letters, digits, '_', '.' and '-' only"
+        )
     where = f"{path}: [connections.{nick}]"
     if not isinstance(entry, dict):
         raise ConfigFileError(f"{where} must be a table")

@@ -115,17 +115,23 @@ def _check_nickname(nickname: str) -> None:
 
 
 def _check_number(name: str, value: float | None) -> None:
-    if value is not None and (isinstance(value, bool) or not value > 0):
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise JamaUsageError(f"{name} must be a number > 0, not {value!r}")
 
 
 def _base_url(subdomain: str | None, url: str | None) -> str:
-    if bool(subdomain) == bool(url):
+    if subdomain and url:
         raise JamaUsageError(
             "give either a subdomain (--subdomain) or a base URL (--url), not both"
         )
+    if not (subdomain or url):
+        raise JamaUsageError(
+            "give either a subdomain (--subdomain) or a base URL (--url) to say where Jama lives"
+        )
     if subdomain:
-        if not SUBDOMAIN.fullmatch(subdomain):
+        if not isinstance(subdomain, str) or not SUBDOMAIN.fullmatch(subdomain):
             raise JamaUsageError(
                 f"invalid subdomain {subdomain!r}: give only the part before .jamacloud.com"
             )
@@ -134,19 +140,35 @@ def _base_url(subdomain: str | None, url: str | None) -> str:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise JamaUsageError(f"invalid base URL {url!r}: expected e.g. https://jama.example.com")
-    if parts.username or parts.password:
+    if "@" in url:  # checked first: never echo a password typed into the URL
         raise JamaUsageError(
             "put no credentials in the URL: use --username and the password prompt"
         )
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        parts = urlsplit("")
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else url.split("?")[0]
+    if parts.scheme not in ("http", "https") or not parts.hostname or _bad_port(parts.netloc):
+        raise JamaUsageError(f"invalid base URL {shown!r}: expected e.g. https://jama.example.com")
+    if re.search(r"[\x00-\x20\x7f\\]", parts.netloc + parts.path):
+        raise JamaUsageError(
+            f"invalid base URL {shown!r}: it contains a space, a control character or a backslash"
+        )
     if parts.query or parts.fragment:
-        raise JamaUsageError(f"the base URL {url!r} must not carry a query or fragment")
+        raise JamaUsageError(f"the base URL {shown!r} must not carry a query or fragment")
     path = parts.path.rstrip("/")
     if path.endswith(("/rest/latest", "/rest/v1", "/rest/labs")):
         path = path.rsplit("/rest/", 1)[0]  # people paste the API root
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _bad_port(netloc: str) -> bool:
+    try:
+        _ = urlsplit(f"//{netloc}").port
+    except ValueError:
+        return True
+    return False
 
 
 Listener = Callable[[], None]
@@ -235,10 +257,18 @@ class ConnectionRegistry:
     def _ensure_loaded(self) -> None:
         if self._loaded:
             return
-        self._loaded = True
+        self._loaded = True  # a broken file is reported once, not on every access
         from .config import load_saved  # late: config imports this module
 
-        for conn in [*load_saved(), *_env_default()]:
+        try:
+            saved = load_saved()
+        except JamaUsageError:
+            self._register_loaded(_env_default())  # the env connection still works
+            raise
+        self._register_loaded([*saved, *_env_default()])
+
+    def _register_loaded(self, conns: list[Connection]) -> None:
+        for conn in conns:
             self._conns.setdefault(conn.nickname, conn)
             if self._default is None:
                 self._default = conn.nickname
@@ -251,11 +281,14 @@ def _env_default() -> list[Connection]:
     user, password = env.get("JAMA_USERNAME"), env.get("JAMA_PASSWORD")
     if not ((url or sub) and user and password):
         return []
-    return [
-        make_connection(
+    try:
+        conn = make_connection(
             "default", url=url, subdomain=None if url else sub, username=user, password=password
         )
-    ]
+    except JamaUsageError as exc:
+        where = "environment connection 'default' (JAMA_URL/JAMA_SUBDOMAIN)"
+        raise JamaUsageError(f"{where}: {exc}") from exc
+    return [conn]
 
 
 def with_secrets(conn: Connection, **secrets: Any) -> Connection:

@@ -92,7 +92,10 @@ def _preview(resp: JamaResponse, rows: int) -> str:
 
 def _table(resp: JamaResponse, rows: int) -> str | None:
     try:
-        frame = resp.to_dataframe().head(rows)
+        from .frames import to_dataframe
+
+        # only the rows shown: converting 100k items to preview 20 would be wasted work
+        frame = to_dataframe(resp.data[:rows], linked=resp.linked, links=resp.links)
     except Exception:  # a preview must never break the display of the response
         return None
     more = (resp.item_count or 0) - len(frame)

@@ -12,7 +12,8 @@ line that says what went wrong and never contains a secret::
     │   ├── ConfigFileError       saved-connections file unreadable
     │   ├── ReadOnlyError         a write on a read-only connection
     │   ├── WriteNotConfirmedError a write on a confirm_writes connection was not confirmed
-    │   └── InvalidSettingError
+    │   ├── InvalidSettingError
+    │   └── NotAListError (frames.py): a DataFrame view of a body that is not a list
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
     │   ├── JamaConnectError
     │   ├── JamaTimeoutError
@@ -211,10 +212,24 @@ def _flatten(text: Any) -> str:
 
 def hint_for(exc: BaseException) -> str | None:
     """A short hint on how to fix ``exc``, when there is a useful one."""
+    if isinstance(exc, UnauthorizedError) and exc.response.request.nickname:
+        return _credentials_hint(exc.response.request.nickname, exc.response.request.auth_kind)
     for cls in type(exc).__mro__:
         if cls in _HINTS:
             return _HINTS[cls]
     return None
+
+
+def _credentials_hint(nickname: str, auth_kind: str) -> str:
+    from .secrets import env_var_name  # late: secrets imports this module
+
+    if auth_kind == "oauth":
+        var = env_var_name(nickname, "CLIENT_SECRET")
+        return f"check the client id and client secret (env {var}) of connection '{nickname}'"
+    return (
+        f"check the username and password (env {env_var_name(nickname)}) of connection "
+        f"'{nickname}', or use OAuth (--client-id) when the site uses SSO"
+    )
 
 
 def one_line(exc: BaseException) -> str:

@@ -151,7 +151,8 @@ def _check_path(url: str, path: str, api_version: str) -> None:
         raise InvalidURLError(
             f"refused {url!r}: URLs are relative to /rest/{api_version}; write /{rest}"
         )
-    segments = decoded.split("/")[1:]
+    # Tomcat (Jama's server) drops ";params" before resolving dots: "..;" is ".."
+    segments = [seg.split(";", 1)[0] for seg in decoded.split("/")[1:]]
     if "" in segments[:-1]:
         raise InvalidURLError(f"refused {url!r}: empty path segment ('//'); Jama answers 404")
     depth = 0
@@ -235,6 +236,10 @@ def normalize_headers(headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | N
         text = str(value)
         if "\r" in text or "\n" in text:
             raise JamaUsageError(f"header {name!r} contains a line break")
+        if not text.isascii():
+            raise JamaUsageError(
+                f"header {name!r} must be ASCII text: HTTP headers cannot carry {text!r}"
+            )
         pairs.append((name, text.strip()))
     return tuple(pairs)
 

@@ -188,12 +188,19 @@ class JamaResponse:
     @property
     def message(self) -> str | None:
         """Jama's ``meta.message`` (on errors), or a short note on a non-JSON error body."""
-        msg = self.meta.get("message")
+        msg = self.meta.get("message") or self._oauth_error()
         if msg:
             return str(msg)
         if not self.ok and isinstance(self.body, str) and self.body.strip():
             return _text_summary(self.body)
         return None
+
+    def _oauth_error(self) -> str | None:
+        # the token endpoint answers OAuth-style: {"error": ..., "error_description": ...}
+        if self.ok:
+            return None
+        text = self.envelope.get("error_description") or self.envelope.get("error")
+        return str(text) if text else None
 
     @property
     def item_count(self) -> int | None:
@@ -221,6 +228,7 @@ class JamaResponse:
             resolve=resolve,
             text=text,
             names=names,
+            links=self.links,
         )
 
     @property

@@ -60,6 +60,12 @@ class Secret:
     def __reduce__(self) -> NoReturn:
         raise TypeError("secrets cannot be pickled")
 
+    def __copy__(self) -> Secret:
+        return self  # immutable: copying (and deepcopy of a Connection) shares it
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
 
 def env_var_name(nickname: str, kind: str = "PASSWORD") -> str:
     """``JAMA_<NICKNAME>_<KIND>`` with the nickname upper-cased, ``-``/``.`` as ``_``."""
@@ -106,10 +112,16 @@ def _from_keyring(nickname: str, kind: str) -> str | None:
 
 
 def _interactive() -> bool:
-    if "ipykernel" in sys.modules:  # the kernel forwards getpass to the front end
+    if _in_kernel():  # the kernel forwards getpass to the front end
         return True
     stdin = sys.stdin
     return stdin is not None and not stdin.closed and stdin.isatty()
+
+
+def _in_kernel() -> bool:
+    # a running kernel, not merely an imported ipykernel (tests and tools import it)
+    app = getattr(sys.modules.get("ipykernel.kernelapp"), "IPKernelApp", None)
+    return bool(app is not None and app.initialized())
 
 
 def _ask(nickname: str, kind: str, var: str) -> str:

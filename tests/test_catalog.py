@@ -9,7 +9,8 @@ import pytest
 
 from jama_magic import catalog
 
-REFERENCE = Path("/work/shared/jama/endpoints.json")
+# the team's reference catalogue: shared/ lies beside the clone (as in CI)
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "jama" / "endpoints.json"
 PACKAGED = Path(catalog.__file__).parent / "data" / "endpoints.json"
 
 

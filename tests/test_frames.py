@@ -15,7 +15,7 @@ from jama_magic.frames import NotAListError, to_dataframe
 from jama_magic.frames_tables import IDENTITY
 from jama_magic.richtext import html_to_text
 
-SAMPLES = Path("/work/shared/jama/samples/restclient_2016_responses.json")
+SAMPLES = Path(__file__).resolve().parents[0] / "data" / "restclient_2016_responses.json"
 LOCAL_SAMPLES = Path(__file__).parent / "data" / "restclient_2016_responses.json"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-SAMPLES = Path("/work/shared/jama/samples/restclient_2016_responses.json")
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "restclient_2016_responses.json"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$")
 
 

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .api import arequest, connect, disconnect, request, start_sandbox, stop_sandbox
+from .api import (
+    arequest,
+    connect,
+    disconnect,
+    request,
+    running_sandbox,
+    start_sandbox,
+    stop_sandbox,
+)
 from .client import JamaClient, client_for
 from .connections import Connection, registry
 from .errors import (
@@ -49,6 +57,7 @@ __all__ = [
     "panel",
     "registry",
     "request",
+    "running_sandbox",
     "settings",
     "start_sandbox",
     "stop_sandbox",

@@ -14,7 +14,15 @@ from .secrets import Secret
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-__all__ = ["arequest", "connect", "disconnect", "request", "start_sandbox", "stop_sandbox"]
+__all__ = [
+    "arequest",
+    "connect",
+    "disconnect",
+    "request",
+    "running_sandbox",
+    "start_sandbox",
+    "stop_sandbox",
+]
 
 
 def connect(
@@ -138,6 +146,11 @@ async def arequest(
 
 
 _sandbox: Sandbox | None = None
+
+
+def running_sandbox() -> Sandbox | None:
+    """The sandbox started by ``start_sandbox`` in this process, if it is running."""
+    return _sandbox
 
 
 def start_sandbox(

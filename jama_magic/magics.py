@@ -220,7 +220,7 @@ class JamaMagic(Magics):
         print(whoami_text(resp, client_for(connection).connection.nickname))
 
     def _do_sandbox(self, **options: Any) -> None:
-        was = getattr(api, "_sandbox", None)
+        was = api.running_sandbox()
         sb, conn = api.start_sandbox(
             port=options["port"] or 0,
             latency_ms=options["latency"] or 0.0,

@@ -487,7 +487,8 @@ def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
         second = run(ip, "%jama sandbox")
         assert f"already running at http://127.0.0.1:{port}" in second.out
         assert "options ignored" not in second.out
-        password = api._sandbox.password if api._sandbox else "?"
+        running = api.running_sandbox()
+        password = running.password if running else "?"
         assert password not in first.text + second.text
         assert run(ip, "%jama GET /projects").result.ok
     finally:

@@ -41,7 +41,7 @@ def _plain(value):
     return value.reveal() if hasattr(value, "reveal") else value
 
 _found = []
-_sb = getattr(_api, "_sandbox", None)
+_sb = _api.running_sandbox()
 if _sb is not None:
     _found += [[_sb.username, _plain(_sb.password)], [_sb.client_id, _plain(_sb.client_secret)]]
 for _conn in _jm.registry.all():

@@ -7,7 +7,7 @@ one run and interleaved, ``pandas.json_normalize(rows)`` and
 types from item type definitions, suffix stripping, datetimes, nullable ints).
 Reports the median of several repeats, the ratio and the peak memory of each
 (tracemalloc, measured in separate untimed runs because tracing slows Python
-code down), and writes the command and table to ``results_frames.md``.
+code down), and writes the command and table to its section of ``RESULTS.md``.
 
     python benchmarks/bench_frames.py [--items 100000] [--repeats 5] [--out FILE]
 """
@@ -31,6 +31,9 @@ from typing import Any
 import pandas as pd
 
 from jama_magic.frames import to_dataframe
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import RESULTS, record
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "restclient_2016_responses.json"
@@ -150,12 +153,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=HERE / "results_frames.md")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     result = run(args.items, args.repeats)
     command = "python " + " ".join(["benchmarks/bench_frames.py", *(argv or sys.argv[1:])])
     text = report(result, command.strip(), args.items, args.repeats)
-    args.out.write_text(text, encoding="utf-8")
+    record("frames", text, args.out)
     print(text)
 
 

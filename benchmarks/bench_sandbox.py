@@ -105,6 +105,10 @@ def run_thread_mode(args: argparse.Namespace) -> str:
     return f"seconds={seconds:.2f} req/s={args.requests / seconds:.0f} failures={failures}"
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import record  # noqa: E402
+
+
 def main() -> None:
     """Parse options, run the benchmark, print one result line."""
     parser = argparse.ArgumentParser()
@@ -116,10 +120,13 @@ def main() -> None:
     args = parser.parse_args()
     result = run_process_mode(args) if args.mode == "process" else run_thread_mode(args)
     load = os.getloadavg()[0]
-    print(
+    line = (
         f"mode={args.mode} path={args.path} requests={args.requests} "
         f"concurrency={args.concurrency} {result} loadavg={load:.1f}"
     )
+    print(line)
+    command = " ".join(["python benchmarks/bench_sandbox.py", *sys.argv[1:]])
+    record(f"sandbox-{args.mode}-{args.path}", f"`{command}`\n\n```\n{line}\n```")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""Assembles the ASGI application: the Starlette API routes behind the gateway."""
+"""Assembles the ASGI application: the Starlette API routes, behind the guard of the
+restricted project (403s) and the gateway."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -12,6 +14,7 @@ from jama_magic.sandbox import routes_items, routes_meta
 from jama_magic.sandbox.auth import Authenticator
 from jama_magic.sandbox.gateway import Controls, Gateway
 from jama_magic.sandbox.responses import error_response
+from jama_magic.sandbox.restricted import RestrictedGuard
 from jama_magic.sandbox.store import Store
 
 
@@ -49,6 +52,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def build_app(store: Store, auth: Authenticator, controls: Controls) -> Gateway:
     """The sandbox's ASGI app."""
-    api = Starlette(routes=_routes(), exception_handlers={HTTPException: _http_error})
+    api = Starlette(
+        routes=_routes(),
+        exception_handlers={HTTPException: _http_error},
+        middleware=[Middleware(RestrictedGuard)],
+    )
     api.state.store = store
     return Gateway(api, auth=auth, controls=controls)

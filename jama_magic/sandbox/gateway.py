@@ -2,7 +2,9 @@
 before the API code runs.
 
 For every request it counts, rejects ``//`` paths, maps
-``/rest/{v1,latest,labs}/...`` onto the API routes, applies latency, scheduled
+``/rest/{v1,latest,labs}/...`` onto the API routes, reads the whole request body
+first (as nginx does, so a write slowed by latency or a ``slow`` fault is still
+applied when the client has given up waiting), applies latency, scheduled
 and random faults and the rate limit (data calls only; the token endpoint only
 gets faults scheduled with a ``path_prefix`` starting ``/oauth``), checks Basic
 or Bearer auth, and serves ``POST /rest/oauth/token``.
@@ -73,6 +75,7 @@ class Gateway:
 
     async def _api(self, scope: Scope, receive: Receive, send: Send, inner: str) -> None:
         controls = self.controls
+        receive = await _buffered(receive)
         if controls.latency > 0:
             await asyncio.sleep(controls.latency)
         matched, kind = controls.faults.next_scheduled(scope["method"], inner)
@@ -152,6 +155,21 @@ class Gateway:
         seconds = retry_after if retry_after is not None else self.controls.bucket.retry_after
         headers = {"Retry-After": _seconds(seconds)} if seconds is not None else None
         return error_response(429, "Too many requests: the API rate limit was exceeded.", headers)
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """Read the request body now; the returned ``receive`` replays it, then goes live."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
 
 
 def _normalise(inner: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jama_magic.sandbox import case_status
 from jama_magic.sandbox import validation as v
 from jama_magic.sandbox.item_writes import editable
 from jama_magic.sandbox.responses import ApiError, not_found
@@ -58,6 +59,9 @@ def restore(store: Store, activity_id: int) -> None:
         for rel in payload["relationships"]:
             store.ds.relationships[rel["id"]] = rel
             store.index_relationship(rel)
+        # Runs may have changed while the test cases were deleted.
+        restored = {item["id"] for item in payload["items"]}
+        case_status.refresh(store.ds.items, store.ds.testruns.values(), restored)
         store.activity(payload["items"][0], "CREATE", "Restored")
 
 

@@ -6,6 +6,8 @@ records a version and an activity, and keeps the indexes in step.
 
 from __future__ import annotations
 
+from jama_magic.sandbox import case_status
+from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox import validation as v
 from jama_magic.sandbox.gen_context import RESOURCES
 from jama_magic.sandbox.responses import ApiError, not_found
@@ -67,6 +69,8 @@ def create_item(store: Store, body: JsonDict, *, global_id: bool = False) -> int
     type_id = _item_type(store, body)
     child_type = _child_type(store, body)
     fields = v.clean_fields(store, type_id, body.get("fields"))
+    if type_id == s.TEST_CASE:
+        fields["testCaseStatus"] = case_status.NO_RUN  # calculated by Jama; no runs yet
     with store.writing():
         parent = v.parent_of(store, body, project)
         item = _new_item(store, project, type_id, parent, fields)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from jama_magic.sandbox import envelope
@@ -63,6 +63,8 @@ def endpoint(handler: Handler) -> Handler:
             return error_response(error.status, error.message)
         except QueryError as error:
             return error_response(400, str(error))
+        except ClientDisconnect:  # nobody is left to read an answer; not a sandbox bug
+            return error_response(400, "The client disconnected before sending the whole body.")
         except Exception:
             logger.exception("sandbox handler failed for %s %s", request.method, request.url.path)
             return error_response(500, "The sandbox hit an internal error handling this request.")

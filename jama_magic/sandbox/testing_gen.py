@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jama_magic.sandbox import case_status
 from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox.extras_gen import Extras, abstract_object
 from jama_magic.sandbox.gen_context import ItemContext
@@ -12,12 +13,15 @@ _DAY = 1440
 
 
 def build_testing(ctx: ItemContext, project_ids: list[int], out: Extras) -> None:
-    """Plans with groups and cycles; every cycle has a run per planned test case."""
+    """Plans with groups and cycles (a run per planned test case), then test case statuses."""
+    all_cases: set[int] = set()
     for project in project_ids:
         cases = ctx.by_type.get((project, s.TEST_CASE), [])
+        all_cases.update(cases)
         plans = 3 if project == s.LARGE_PROJECT_ID else 1
         for number in range(plans):
             _plan(ctx, project, number, cases, out)
+    case_status.refresh(ctx.items, out.testruns.values(), all_cases)
 
 
 def _plan(ctx: ItemContext, project: int, number: int, cases: list[int], out: Extras) -> None:

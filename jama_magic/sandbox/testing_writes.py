@@ -1,13 +1,16 @@
 """State changes for test plans, cycles, runs and groups.
 
 A test run's ``testRunStatus`` and ``executionDate`` are computed from the
-step statuses sent in a PUT, as in Jama's "record a result" flow.
+step statuses sent in a PUT, as in Jama's "record a result" flow, and every
+change to runs recomputes their test cases' ``testCaseStatus`` (see
+:mod:`case_status`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from jama_magic.sandbox import case_status
 from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox import validation as v
 from jama_magic.sandbox.gen_context import RESOURCES
@@ -79,11 +82,14 @@ def create_cycle(store: Store, plan_id: int, body: Any) -> int:
             store, plan["project"], s.TEST_CYCLE, "testcycles", {**fields, "testPlan": plan_id}
         )
         store.ds.testcycles[cycle["id"]] = cycle
+        cases: set[int] = set()
         for group_id in plan_groups(store, plan_id):
             if wanted and group_id not in wanted:
                 continue
             for order, case_id in enumerate(store.ds.group_cases.get(group_id, [])):
                 _new_run(store, cycle, (plan_id, group_id), case_id, order)
+                cases.add(case_id)
+        refresh_cases(store, cases)
         store.activity(cycle, "CREATE", "Created")
     return int(cycle["id"])
 
@@ -182,6 +188,8 @@ def replace_fields(store: Store, kind: str, object_id: int, fields: JsonDict) ->
             "modifiedBy": store.ds.current_user_id,
         }
         getattr(store.ds, kind)[object_id] = new
+        if kind == "testruns":
+            refresh_cases(store, {new_fields["testCase"]})
         store.activity(new, "UPDATE", "Updated")
 
 
@@ -226,10 +234,19 @@ def delete_object(store: Store, kind: str, object_id: int) -> None:
                 for r, run in store.ds.testruns.items()
                 if run["fields"].get("testCycle") in doomed
             }
+        runs = store.ds.testruns
+        cases = {runs[key]["fields"]["testCase"] for key in doomed & runs.keys()}
         for table in (store.ds.testplans, store.ds.testcycles, store.ds.testruns):
             for key in doomed & table.keys():
                 del table[key]
+        refresh_cases(store, cases)
         store.activity(obj, "DELETE", "Deleted")
+
+
+def refresh_cases(store: Store, cases: set[int]) -> None:
+    """Recompute the ``testCaseStatus`` of ``cases`` after their runs changed."""
+    if cases:
+        case_status.refresh(store.ds.items, store.ds.testruns.values(), cases)
 
 
 def set_flag(store: Store, kind: str, object_id: int, key: str, value: Any) -> None:

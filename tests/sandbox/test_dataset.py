@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jama_magic.sandbox.dataset import generate
+from jama_magic.sandbox.dataset import Dataset, generate
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
@@ -88,3 +88,22 @@ def test_test_results_improve_over_cycles() -> None:
         return sum(r["fields"]["testRunStatus"] == "PASSED" for r in runs) / len(runs)
 
     assert pass_rate(cycles[-1]["id"]) > pass_rate(cycles[0]["id"])
+
+
+def _latest_run_status(ds: Dataset) -> dict[int, str]:
+    latest: dict[int, tuple[str, int, str]] = {}
+    for run in ds.testruns.values():
+        key = (run["modifiedDate"], run["id"], run["fields"]["testRunStatus"])
+        latest[run["fields"]["testCase"]] = max(key, latest.get(run["fields"]["testCase"], key))
+    return {case: key[2] for case, key in latest.items()}
+
+
+def test_test_case_status_follows_latest_run() -> None:
+    """Each test case's testCaseStatus is its latest run's status, NOT_RUN without runs."""
+    ds = generate(items=6000)
+    latest = _latest_run_status(ds)
+    cases = [i for i in ds.items.values() if i["itemType"] == 35]
+    assert any(c["id"] not in latest for c in cases)
+    assert {latest[c["id"]] for c in cases if c["id"] in latest} >= {"PASSED", "FAILED"}
+    for case in cases:
+        assert case["fields"]["testCaseStatus"] == latest.get(case["id"], "NOT_RUN"), case["id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
@@ -152,3 +153,28 @@ def test_latency_overlaps_for_concurrent_requests(fresh: Sandbox) -> None:
     assert codes == [200] * 6
     # Serial handling would take at least 6 s; overlapping requests take about 1 s.
     assert 1.0 <= elapsed < 6.0
+
+
+def test_slow_write_is_applied_after_the_client_gave_up(fresh: Sandbox) -> None:
+    """A POST slowed past the client's timeout is still applied, as by a real server."""
+    fresh.schedule_faults(["slow:0.6"], method="POST", path_prefix="/items")
+    body = {
+        "project": 21,
+        "itemType": 33,
+        "location": {"parent": {"project": 21}},
+        "fields": {"name": "late"},
+    }
+    with pytest.raises(httpx.TimeoutException):
+        httpx.post(
+            f"{fresh.url}/rest/latest/items",
+            json=body,
+            auth=(fresh.username, fresh.password),
+            timeout=0.1,
+        )
+    found = 0
+    for _ in range(200):  # wait (up to ~10 s) for the server to finish the slow request
+        found = sum(1 for i in list(fresh.dataset.items.values()) if i["fields"]["name"] == "late")
+        if found:
+            break
+        time.sleep(0.05)
+    assert found == 1

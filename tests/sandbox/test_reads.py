@@ -157,6 +157,18 @@ def test_metadata_families(client: httpx.Client) -> None:
     assert client.get("/projects/20/tags").json()["data"] == tags
 
 
+def test_release_by_id(client: httpx.Client) -> None:
+    """GET /releases/{id} answers the release in the envelope; an unknown id is a 404."""
+    listed = client.get("/releases", params={"project": 21}).json()["data"][0]
+    body = client.get(f"/releases/{listed['id']}").json()
+    assert body["data"] == listed
+    assert body["meta"]["status"] == "OK"
+    assert body["links"]["data.project"]["type"] == "projects"
+    missing = client.get("/releases/99999")
+    assert missing.status_code == 404
+    assert missing.json()["meta"]["message"] == "No release with id 99999 exists."
+
+
 def test_abstractitems_filters(client: httpx.Client, shared: Sandbox) -> None:
     """project/itemType/documentKey/contains/date filters narrow the search."""
     reqs = client.get("/abstractitems", params={"project": 20, "itemType": 33}).json()

@@ -219,3 +219,32 @@ def test_create_plan_cycle_generates_runs(fresh_client: httpx.Client) -> None:
     )
     runs = fresh_client.get(f"/testcycles/{cycle.json()['meta']['id']}/testruns").json()
     assert [r["fields"]["testCase"] for r in runs["data"]] == [case]
+
+
+def _case_status(c: httpx.Client, case_id: int) -> str:
+    return str(c.get(f"/items/{case_id}").json()["data"]["fields"]["testCaseStatus"])
+
+
+def test_test_case_status_follows_run_writes(fresh_client: httpx.Client) -> None:
+    """Recording a result, adding a cycle and deleting it update the case's status."""
+    c = fresh_client
+    run = c.get("/testruns", params={"maxResults": 1}).json()["data"][0]
+    case, cycle = run["fields"]["testCase"], run["fields"]["testCycle"]
+    steps = [{**s, "status": "FAILED"} for s in run["fields"]["testRunSteps"]]
+    body = {"fields": {"name": run["fields"]["name"], "testRunSteps": steps}}
+    assert c.put(f"/testruns/{run['id']}", json=body).status_code == 200
+    assert _case_status(c, case) == "FAILED"
+    plan = c.get(f"/testcycles/{cycle}").json()["data"]["fields"]["testPlan"]
+    created = c.post(f"/testplans/{plan}/testcycles", json={"fields": {"name": "Again"}})
+    assert created.status_code == 201, created.text
+    assert _case_status(c, case) == "NOT_RUN"
+    assert c.delete(f"/testcycles/{created.json()['meta']['id']}").status_code == 200
+    assert _case_status(c, case) == "FAILED"
+
+
+def test_new_test_case_is_not_run(fresh_client: httpx.Client) -> None:
+    """A test case created through POST /items starts as NOT_RUN, whatever is sent."""
+    body = {**SPEC_BODY, "itemType": 35, "fields": {"name": "t", "testCaseStatus": "PASSED"}}
+    response = fresh_client.post("/items", json=body)
+    assert response.status_code == 201, response.text
+    assert _case_status(fresh_client, response.json()["meta"]["id"]) == "NOT_RUN"

@@ -10,8 +10,6 @@ errors into ``jama_magic.errors`` once. All I/O runs on ``runner``'s loop, so
 from __future__ import annotations
 
 import asyncio
-import os
-import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -20,13 +18,10 @@ import httpx
 
 from . import runner
 from .auth import Authenticator
+from .client_http import mask_auth, translate_error, verify_option
 from .connections import Connection, registry
 from .errors import (
-    JamaConnectError,
-    JamaProtocolError,
     JamaRequestError,
-    JamaTimeoutError,
-    JamaUsageError,
     ReadOnlyError,
     WriteNotConfirmedError,
 )
@@ -48,10 +43,17 @@ USER_AGENT = "jama-magic/0.1"
 class JamaClient:
     """Sends requests over one connection (use ``client_for`` to share it)."""
 
-    def __init__(self, connection: Connection, *, settings: Settings = default_settings) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        settings: Settings = default_settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self._auth = Authenticator(connection)
         self.settings = settings
         self.limiter = TokenBucket(self._rate)
+        self._transport = transport  # tests: an httpx.MockTransport instead of the network
         self._http: httpx.AsyncClient | None = None
 
     @property
@@ -100,7 +102,8 @@ class JamaClient:
 
     def prepare(self, req: JamaRequest) -> RequestView:
         """What ``send`` would send, secret masked (for ``--dry-run``)."""
-        return self._view(req, self._build(req, "Basic " + MASK))
+        scheme = "Bearer" if self.connection.auth_kind == "oauth" else "Basic"
+        return self._view(req, self._build(req, f"{scheme} {MASK}"))
 
     def close(self) -> None:
         if self._http is not None:
@@ -148,6 +151,8 @@ class JamaClient:
                 resp = await self._once(req)
             except JamaRequestError as exc:
                 if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
+                    if attempt:
+                        exc.args = (f"{exc} (gave up after {attempt} retries)",)
                     raise
                 await asyncio.sleep(backoff(attempt))
                 attempt += 1
@@ -157,14 +162,20 @@ class JamaClient:
                 renewed = True
                 continue
             if self._may_retry(attempt, budget, retryable_status(req.method, resp.status_code)):
-                delay = backoff(attempt, retry_after(resp.headers.get("retry-after")))
-                if resp.status_code == 429:
-                    self.limiter.pause(delay)
-                await asyncio.sleep(delay)
+                await self._wait_to_retry(resp, attempt)
                 attempt += 1
                 continue
             resp.retries = attempt
             return resp
+
+    async def _wait_to_retry(self, resp: JamaResponse, attempt: int) -> None:
+        delay = backoff(attempt, retry_after(resp.headers.get("retry-after")))
+        if resp.status_code == 429:
+            # the environment is over its limit: hold back every request of this connection;
+            # the next acquire() waits the pause out
+            self.limiter.pause(delay)
+        else:
+            await asyncio.sleep(delay)
 
     def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
         return retryable and attempt < self.settings.retries and budget.take()
@@ -176,7 +187,7 @@ class JamaClient:
         try:
             resp = await http.send(request)
         except httpx.HTTPError as exc:
-            raise _translate(exc, req, self.connection, self._timeout(req)) from exc
+            raise translate_error(exc, req, self.connection, self._timeout(req)) from exc
         return JamaResponse.from_httpx(
             resp, self._view(req, request), elapsed=time.monotonic() - began
         )
@@ -184,7 +195,8 @@ class JamaClient:
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
             self._http = httpx.AsyncClient(
-                verify=_verify(self.connection.verify),
+                transport=self._transport,
+                verify=verify_option(self.connection.verify),
                 follow_redirects=True,  # httpx drops Authorization when the host changes
                 limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -196,7 +208,9 @@ class JamaClient:
 
     def _build(self, req: JamaRequest, auth_header: str) -> httpx.Request:
         body = encode_body(req.body)
-        headers = {"Authorization": auth_header}
+        # set here, not as client defaults: httpx only merges those in build_request()
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers["Authorization"] = auth_header
         if body is not None:
             headers["Content-Type"] = "application/json"
         headers.update(dict(req.headers))
@@ -214,7 +228,8 @@ class JamaClient:
         conn = self.connection
         url = str(request.url)
         masked = tuple(
-            (k, _mask(v) if k.lower() == "authorization" else v) for k, v in request.headers.items()
+            (k, mask_auth(v) if k.lower() == "authorization" else v)
+            for k, v in request.headers.items()
         )
         return RequestView(
             method=req.method,
@@ -230,40 +245,6 @@ class JamaClient:
             base_url=conn.base_url,
             verify=conn.verify,
         )
-
-
-def _mask(value: str) -> str:
-    scheme = value.split(" ", 1)[0]
-    return f"{scheme} {MASK}"
-
-
-def _verify(verify: bool | str) -> bool | ssl.SSLContext:
-    if isinstance(verify, bool):
-        return verify
-    if not os.path.isfile(verify):
-        raise JamaUsageError(f"CA bundle {verify!r} not found: give the path of a PEM file")
-    return ssl.create_default_context(cafile=verify)
-
-
-def _translate(
-    exc: httpx.HTTPError, req: JamaRequest, conn: Connection, timeout: float
-) -> JamaRequestError:
-    where = dict(method=req.method, url=req.url, host=conn.host)
-    what = f"{req.method} {req.url}"
-    if isinstance(exc, httpx.TimeoutException):
-        return JamaTimeoutError(f"{conn.host} did not answer {what} within {timeout:g} s", **where)
-    if isinstance(exc, httpx.ConnectError):
-        return JamaConnectError(f"cannot connect to {conn.host} ({_reason(exc)})", **where)
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return JamaProtocolError(
-            f"the connection to {conn.host} dropped during {what} ({_reason(exc)})", **where
-        )
-    return JamaRequestError(f"{what} to {conn.host} failed: {_reason(exc)}", **where)
-
-
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
 
 
 def _split(method: str, url: str, kw: dict[str, Any]) -> tuple[JamaRequest, dict[str, Any]]:

@@ -1,35 +1,60 @@
-"""Fetching many pages: plan, fetch concurrently, merge in server order.
+"""Fetching many pages: plan, fetch concurrently, check consistency, merge in server order.
 
 ``fetch_pages`` reads the first page to learn ``totalResults``, then fetches
 the remaining pages concurrently (at most ``concurrency`` at once; the
 connection's rate limiter and retries live in the ``exchange`` it is given).
 ``/relationships`` uses Jama's ``lastId`` keyset paging instead, one page after
-another. Pages that shift while data changes are detected: a changed total
-triggers one consistent re-read; duplicates are dropped by ``id`` and
-reported in ``warnings``.
+another.
+
+Lists change while they are read. Every page reports the ``totalResults`` it
+saw, and pages are sent in order, so:
+
+- totals that never go down mean items were only added: an item can move to a
+  later offset but never skip a page, so reading the new tail (up to the newest
+  total) completes the list; the duplicates this causes are dropped by ``id``.
+- a total that goes down means items were removed (or pages were read out of
+  order while items were added): items may have moved to a page already read,
+  so the whole list is read again.
+
+Both are reported in ``JamaResponse.warnings``; after ``MAX_ROUNDS`` the fetch
+gives up repairing and says so.
+
+Progress: ``Progress`` methods are called on jama_magic's I/O thread (see
+``runner``), never on the caller's thread, in the order ``start`` (once, when
+the first page is in), ``advance`` (once per page of the first pass) and
+``close`` (always, also on errors and cancellation). Implementations must be
+quick and thread-safe; an exception in one switches the display off for the
+rest of the fetch and never fails the fetch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .errors import JamaProtocolError
+from .paging_keyset import KeysetFetch
+from .paging_merge import Exchange, merge_pages, rows_of, total_of
 from .request import JamaRequest
 from .response import JamaResponse
 
-__all__ = ["MAX_PAGE", "Progress", "fetch_pages", "merge_pages", "plan_pages"]
+__all__ = ["MAX_PAGE", "Page", "Progress", "fetch_pages", "merge_pages", "plan_pages"]
 
 MAX_PAGE = 50
+MAX_ROUNDS = 3  # repairs of a list that changes while it is read
+ODD_PAGE_RETRIES = 2  # a 200 that is not a list page, in the middle of a fetch
 KEYSET_PATHS = frozenset({"/relationships"})
 
-Exchange = Callable[[JamaRequest], Awaitable[JamaResponse]]
+_log = logging.getLogger("jama_magic")
 
 
 class Progress(Protocol):
-    """Receives progress of a multi-page fetch (a bar in notebooks)."""
+    """Receives progress of a multi-page fetch (a bar in notebooks); see the module doc."""
 
     def start(self, *, total_items: int | None, total_pages: int | None) -> None: ...
 
@@ -38,19 +63,35 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
-class _NoProgress:
+class _SafeProgress:
+    """Forwards to the caller's progress; one that fails is switched off, the fetch goes on."""
+
+    def __init__(self, inner: Progress | None) -> None:
+        self._inner = inner
+
     def start(self, *, total_items: int | None, total_pages: int | None) -> None:
-        pass
+        self._call("start", total_items=total_items, total_pages=total_pages)
 
     def advance(self, *, items: int, pages: int) -> None:
-        pass
+        self._call("advance", items=items, pages=pages)
 
     def close(self) -> None:
-        pass
+        self._call("close")
+
+    def _call(self, name: str, **kw: Any) -> None:
+        if self._inner is None:
+            return
+        try:
+            getattr(self._inner, name)(**kw)
+        except Exception:
+            _log.warning("the progress display failed; continuing without it", exc_info=True)
+            self._inner = None
 
 
 @dataclass(frozen=True)
 class Page:
+    """One planned request: ``size`` items from offset ``start``."""
+
     start: int
     size: int
 
@@ -60,15 +101,9 @@ def plan_pages(start: int, end: int, size: int) -> list[Page]:
     return [Page(s, min(size, end - s)) for s in range(start, end, size)]
 
 
-def _page_size(req: JamaRequest, default: int) -> int:
-    given = req.query_value("maxResults")
-    size = int(given) if given and given.isdigit() else default
-    return max(1, min(size, MAX_PAGE))
-
-
-def _total(resp: JamaResponse) -> int | None:
-    info = resp.page_info
-    return info.total_results if info else None
+def only_grew(totals: Sequence[int]) -> bool:
+    """Whether the totals seen by pages sent in order never went down."""
+    return all(a <= b for a, b in itertools.pairwise(totals))
 
 
 async def fetch_pages(
@@ -80,188 +115,166 @@ async def fetch_pages(
     progress: Progress | None = None,
 ) -> JamaResponse:
     """Every page of ``req`` (or up to ``req.limit`` items), merged into one response."""
-    progress = progress or _NoProgress()
+    shown = _SafeProgress(progress)
     began = time.monotonic()
+    size = _page_size(req, page_size)
     try:
         if req.url.rstrip("/") in KEYSET_PATHS:
-            pages, warnings = await _keyset(exchange, req, page_size, progress)
+            fetch: KeysetFetch | _Offset = KeysetFetch(exchange, req, size=size, progress=shown)
         else:
-            pages, warnings = await _offset(exchange, req, page_size, concurrency, progress)
+            fetch = _Offset(exchange, req, size=size, concurrency=concurrency, progress=shown)
+        pages = await fetch.run()
     finally:
-        progress.close()
-    return merge_pages(pages, elapsed=time.monotonic() - began, warnings=warnings, limit=req.limit)
+        shown.close()
+    merged = merge_pages(
+        pages, elapsed=time.monotonic() - began, warnings=fetch.notes, limit=req.limit
+    )
+    merged.retries = fetch.retries  # also those of pages read again and dropped
+    return merged
 
 
-async def _offset(
-    exchange: Exchange, req: JamaRequest, default_size: int, concurrency: int, progress: Progress
-) -> tuple[list[JamaResponse], list[str]]:
-    size = _page_size(req, default_size)
-    start_given = req.query_value("startAt")
-    start = int(start_given) if start_given and start_given.isdigit() else 0
-    first = await exchange(req.with_query(startAt=start, maxResults=_first_size(size, req.limit)))
-    total = _total(first)
-    if not first.ok or total is None or not isinstance(first.data, list):
-        return [first], []
-    end = _end(start, total, req.limit)
-    rest = plan_pages(start + len(first.data), end, size) if first.data else []
-    progress.start(total_items=end - start, total_pages=1 + len(rest))
-    progress.advance(items=len(first.data), pages=1)
-    pages = [first, *await _gather(exchange, req, rest, concurrency, progress)]
-    changed = [p for p in pages if p.ok and _total(p) not in (None, total)]
-    if changed and req.limit is None:
-        return await _reread(exchange, req, pages, size, concurrency, progress, total)
-    return pages, []
+def _page_size(req: JamaRequest, default: int) -> int:
+    given = req.query_value("maxResults")
+    size = int(given) if given and given.isdigit() else default
+    return max(1, min(size, MAX_PAGE))
 
 
-def _first_size(size: int, limit: int | None) -> int:
-    return min(size, limit) if limit else size
-
-
-def _end(start: int, total: int, limit: int | None) -> int:
-    return total if limit is None else min(total, start + limit)
-
-
-async def _gather(
-    exchange: Exchange, req: JamaRequest, plan: list[Page], concurrency: int, progress: Progress
-) -> list[JamaResponse]:
-    gate = asyncio.Semaphore(max(1, concurrency))
-
-    async def one(page: Page) -> JamaResponse:
-        async with gate:
-            resp = await exchange(req.with_query(startAt=page.start, maxResults=page.size))
-        if not resp.ok:
-            raise _PageFailed(resp)
-        progress.advance(items=len(resp.data) if isinstance(resp.data, list) else 0, pages=1)
-        return resp
-
-    tasks = [asyncio.ensure_future(one(p)) for p in plan]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except _PageFailed as failed:
-        return [failed.response]
-    finally:
-        for task in tasks:
-            task.cancel()
+def _int_query(req: JamaRequest, key: str, default: int) -> int:
+    given = req.query_value(key)
+    return int(given) if given and given.isdigit() else default
 
 
 class _PageFailed(Exception):
+    """A page answered with an error: the fetch stops and returns it."""
+
     def __init__(self, response: JamaResponse) -> None:
         self.response = response
 
 
-async def _reread(
-    exchange: Exchange,
-    req: JamaRequest,
-    pages: list[JamaResponse],
-    size: int,
-    concurrency: int,
-    progress: Progress,
-    total: int,
-) -> tuple[list[JamaResponse], list[str]]:
-    """The list changed while we read it: read it once more, consistently if we can."""
-    new_total = max(_total(p) or 0 for p in pages)
-    note = f"the list changed during the fetch (totalResults {total} -> {new_total}); re-read it"
-    second = await exchange(req.with_query(startAt=0, maxResults=size))
-    total2 = _total(second) or 0
-    plan = plan_pages(len(second.data or []), total2, size)
-    again = [second, *await _gather(exchange, req, plan, concurrency, progress)]
-    if any(p.ok and _total(p) != total2 for p in again):
-        note += "; it kept changing, so items may be missing: fetch again when edits stop"
-    return again, [note]
+Got = tuple[Page, JamaResponse]
 
 
-async def _keyset(
-    exchange: Exchange, req: JamaRequest, default_size: int, progress: Progress
-) -> tuple[list[JamaResponse], list[str]]:
-    """``/relationships``: ``lastId`` paging, ascending ids, one page after another."""
-    size = _page_size(req, default_size)
-    last = req.query_value("lastId") or "0"
-    pages: list[JamaResponse] = []
-    got = 0
-    while True:
-        want = size if req.limit is None else min(size, req.limit - got)
-        page = await exchange(req.with_query(lastId=last, maxResults=want))
-        pages.append(page)
-        data = page.data if isinstance(page.data, list) else []
-        if not page.ok or not data:
-            break
-        if len(pages) == 1:
-            progress.start(total_items=_total(page), total_pages=None)
-        got += len(data)
-        progress.advance(items=len(data), pages=1)
-        total = _total(page)
-        if len(data) < want or (req.limit and got >= req.limit) or (total and got >= total):
-            break
-        last = str(data[-1].get("id"))
-    return pages, []
+class _Offset:
+    """``startAt``/``maxResults`` paging: first page, the rest concurrently, then repairs."""
 
+    def __init__(
+        self, exchange: Exchange, req: JamaRequest, *, size: int, concurrency: int, progress: Any
+    ) -> None:
+        self.exchange, self.req, self.size, self.progress = exchange, req, size, progress
+        self.start = _int_query(req, "startAt", 0)
+        self.gate = asyncio.Semaphore(max(1, concurrency))
+        self.notes: list[str] = []
+        self.retries = 0
+        self.first_pass = True
+        self.reread = 0
 
-def merge_pages(
-    pages: list[JamaResponse], *, elapsed: float, warnings: list[str], limit: int | None = None
-) -> JamaResponse:
-    """One response holding every page's data (server order, no duplicate ids) and linked."""
-    first = pages[0]
-    failed = next((p for p in pages if not p.ok), None)
-    if failed is not None or not isinstance(first.data, list):
-        result = failed or first
-        result.pages = len(pages)
-        return result
-    data, dupes = _concat([p.data for p in pages])
-    if limit is not None:
-        data = data[:limit]
-    if dupes:
-        warnings = [*warnings, f"{dupes} item(s) appeared on two pages and were kept once"]
-    body = dict(first.envelope)
-    body["meta"] = _merged_meta(first, pages, len(data))
-    body["linked"] = _merge_linked([p.linked for p in pages])
-    body["data"] = data
-    if not body["linked"]:
-        body.pop("linked")
-    return JamaResponse(
-        status_code=first.status_code,
-        reason=first.reason,
-        headers=first.headers,
-        body=body,
-        request=first.request,
-        elapsed=elapsed,
-        size=sum(p.size for p in pages),
-        pages=len(pages),
-        retries=sum(p.retries for p in pages),
-        warnings=warnings,
-    )
+    async def exchange_page(self, page: Page) -> JamaResponse:
+        async with self.gate:
+            resp = await self.exchange(
+                self.req.with_query(startAt=page.start, maxResults=page.size)
+            )
+        self.retries += resp.retries
+        return resp
 
+    def end(self, total: int) -> int:
+        return total if self.req.limit is None else min(total, self.start + self.req.limit)
 
-def _concat(lists: list[Any]) -> tuple[list[Any], int]:
-    seen: set[Any] = set()
-    out: list[Any] = []
-    dupes = 0
-    for data in lists:
-        for row in data or []:
-            key = row.get("id") if isinstance(row, dict) else None
-            if key is not None and key in seen:
-                dupes += 1
+    async def run(self) -> list[JamaResponse]:
+        try:
+            got = await self.read_all()
+            self.first_pass = False
+            if len(got) > 1 or _pageable(got[0][1]):
+                got = await self.settle(got)
+        except _PageFailed as failed:
+            return [failed.response]
+        return [resp for _, resp in got]
+
+    async def read_all(self) -> list[Got]:
+        want = min(self.size, self.req.limit or self.size)
+        first = await self.read_one(Page(self.start, want))
+        if not _pageable(first):
+            return [(Page(self.start, want), first)]
+        total, rows = total_of(first) or 0, rows_of(first)
+        if 0 < len(rows) < want and self.start + len(rows) < total:
+            self.size = len(rows)  # the server serves fewer per page than asked: follow it
+        plan = plan_pages(self.start + len(rows), self.end(total), self.size) if rows else []
+        if self.first_pass:
+            self.progress.start(total_items=self.end(total) - self.start, total_pages=1 + len(plan))
+            self.progress.advance(items=len(rows), pages=1)
+        return [(Page(self.start, len(rows)), first), *await self.read(plan)]
+
+    async def read(self, plan: list[Page]) -> list[Got]:
+        tasks = [asyncio.ensure_future(self.read_one(page)) for page in plan]
+        try:
+            responses = await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:  # after a failed page (or a cancel), stop the others at once
+                task.cancel()
+        return list(zip(plan, responses, strict=True))
+
+    async def read_one(self, page: Page) -> JamaResponse:
+        first = page.start == self.start
+        resp = await self.exchange_page(page)
+        for _ in range(ODD_PAGE_RETRIES):  # e.g. a proxy's 200 maintenance page
+            if not _odd(resp, first=first):
+                break
+            self.retries += 1
+            resp = await self.exchange_page(page)
+        if _odd(resp, first=first):
+            raise JamaProtocolError(
+                f"GET {self.req.url} (startAt={page.start}) answered 200 without a JSON page"
+                f" {ODD_PAGE_RETRIES + 1} times: the server or a proxy may be in maintenance;"
+                " try again later",
+                method="GET",
+                url=self.req.url,
+            )
+        if not resp.ok:
+            raise _PageFailed(resp)
+        if self.first_pass and page.start != self.start:
+            self.progress.advance(items=len(rows_of(resp)), pages=1)
+        return resp
+
+    async def settle(self, got: list[Got]) -> list[Got]:
+        """Repair what a list changing during the read did (see the module doc)."""
+        first_total = total_of(got[0][1]) or 0
+        for _ in range(MAX_ROUNDS):
+            totals = [total_of(resp) or 0 for _, resp in got]
+            if not only_grew(totals):
+                got = await self.read_again(self.read_all())
                 continue
-            if key is not None:
-                seen.add(key)
-            out.append(row)
-    return out, dupes
+            last_page, last = got[-1]
+            covered = last_page.start + len(rows_of(last))
+            tail = plan_pages(covered, self.end(totals[-1]), self.size)
+            if not tail or not rows_of(last):
+                self.note_change(first_total, totals[-1], settled=True)
+                return got
+            got = got + await self.read_again(self.read(tail))
+        self.note_change(first_total, total_of(got[-1][1]) or 0, settled=False)
+        return got
+
+    async def read_again(self, reading: Awaitable[list[Got]]) -> list[Got]:
+        got = await reading
+        self.reread += len(got)
+        return got
+
+    def note_change(self, before: int, after: int, *, settled: bool) -> None:
+        if not self.reread:
+            return
+        note = (
+            f"the list changed during the fetch (totalResults {before} -> {after});"
+            f" {self.reread} page(s) were read again so each item appears once"
+        )
+        if not settled:
+            note += "; it kept changing, so items may be missing: fetch again when edits stop"
+        self.notes.append(note)
 
 
-def _merged_meta(first: JamaResponse, pages: list[JamaResponse], count: int) -> dict[str, Any]:
-    meta = dict(first.meta)
-    info = first.page_info
-    total = max((_total(p) or 0) for p in pages) if info else count
-    meta["pageInfo"] = {
-        "startIndex": info.start_index if info else 0,
-        "resultCount": count,
-        "totalResults": _total(pages[-1]) or total,
-    }
-    return meta
+def _odd(resp: JamaResponse, *, first: bool) -> bool:
+    """A 200 that cannot be a page: text where JSON belongs (any page), or no list page (later)."""
+    if not resp.ok:
+        return False
+    return isinstance(resp.body, str) if first else not _pageable(resp)
 
 
-def _merge_linked(maps: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    merged: dict[str, dict[str, Any]] = {}
-    for linked in maps:
-        for kind, objects in linked.items():
-            merged.setdefault(kind, {}).update(objects)
-    return merged
+def _pageable(resp: JamaResponse) -> bool:
+    return resp.ok and total_of(resp) is not None and isinstance(resp.data, list)

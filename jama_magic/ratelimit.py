@@ -1,43 +1,80 @@
-"""A client-side token bucket, one per connection, shared by all its requests.
+"""A client-side rate limiter, one per connection, shared by all its requests.
 
-Requests are spaced ``1/rate`` seconds apart (``burst`` may let a few go at
-once). A 429 pauses the whole bucket, so concurrent pages back off together
-instead of each tripping the server again.
+Requests get send slots ``1/rate`` seconds apart, in the order they ask
+(``burst`` lets that many go at once after a quiet spell; the default 1 never
+sends faster than the rate, whatever algorithm the server counts with). A 429
+pauses the whole limiter, so concurrent pages back off together instead of
+each tripping the server again: a request whose slot falls inside a pause set
+while it waited takes a new slot after the pause.
+
+The rate is read on every request, so changing ``settings.rate_limit`` (or
+the connection's ``rate_limit``) applies at once. Runs on one event loop (the
+I/O loop); not thread-safe.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 __all__ = ["TokenBucket"]
 
 
 class TokenBucket:
-    """Reserve send slots at most ``rate()`` per second (``None`` = unlimited)."""
+    """Send slots at most ``rate()`` per second (``None`` or 0 = unlimited)."""
 
-    def __init__(self, rate: Callable[[], float | None], *, burst: int = 1) -> None:
+    def __init__(
+        self,
+        rate: Callable[[], float | None],
+        *,
+        burst: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._rate = rate
+        self._clock, self._sleep = clock, sleep  # injectable for tests
         self._burst = max(1, burst)
-        self._next = 0.0
-        self.waited = 0.0
+        self._next = 0.0  # the earliest free slot
+        self._paused_until = 0.0
+        self.waited = 0.0  # seconds spent waiting, for benchmarks and diagnostics
+        self.pauses = 0
 
     async def acquire(self) -> None:
         """Wait for this request's slot."""
-        rate = self._rate()
-        now = time.monotonic()
-        if not rate:
-            if self._next > now:  # a pause from a 429 applies even without a limit
-                await asyncio.sleep(self._next - now)
-            return
-        interval = 1.0 / rate
-        start = max(self._next, now - (self._burst - 1) * interval)
-        self._next = start + interval
-        if start > now:
-            self.waited += start - now
-            await asyncio.sleep(start - now)
+        while True:
+            slot, reserved = self._reserve()
+            delay = slot - self._clock()
+            if delay > 0:
+                self.waited += delay
+                try:
+                    await self._sleep(delay)
+                except asyncio.CancelledError:
+                    self._release(reserved)
+                    raise
+            if self._paused_until <= slot:
+                return
+            # a 429 paused the limiter while we waited: queue again behind the pause
 
     def pause(self, seconds: float) -> None:
         """Let no request start for ``seconds`` (after a 429)."""
-        self._next = max(self._next, time.monotonic() + seconds)
+        self.pauses += 1
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def _reserve(self) -> tuple[float, float]:
+        """(slot time, the ``_next`` this reservation set), slots in call order."""
+        now = self._clock()
+        earliest = max(now, self._paused_until)
+        rate = self._rate()
+        if not rate:
+            return earliest, self._next
+        interval = 1.0 / rate
+        slot = max(self._next, earliest - (self._burst - 1) * interval, self._paused_until)
+        self._next = slot + interval
+        return slot, self._next
+
+    def _release(self, reserved: float) -> None:
+        # a cancelled request gives its slot back if no later request took one since
+        rate = self._rate()
+        if rate and self._next == reserved:
+            self._next -= 1.0 / rate

@@ -1,27 +1,36 @@
 """When and how long to retry.
 
-GET requests are retried on 429, 502, 503, 504 and on dropped or refused
-connections; writes (POST/PUT/PATCH/DELETE) only on 429, because only then did
-the server say it did not process them. Waits grow exponentially with jitter
-and honour ``Retry-After``. A per-request limit (``settings.retries``) and a
-per-fetch budget bound the total.
+GET requests are retried on 429, 502, 503, 504 and on dropped connections
+(refused connections and timeouts once; TLS failures never). Writes
+(POST/PUT/PATCH/DELETE) only on 429, because only then did the server say it
+did not process them. Waits grow exponentially with jitter and honour
+``Retry-After``. A per-request limit (``settings.retries``) and a per-fetch
+budget bound the total.
 """
 
 from __future__ import annotations
 
 import random
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from .errors import JamaConnectError, JamaProtocolError, JamaRequestError, JamaTimeoutError
 
-__all__ = ["RetryBudget", "backoff", "retry_after", "retryable_error", "retryable_status"]
+__all__ = [
+    "RetryBudget",
+    "backoff",
+    "retry_after",
+    "retryable_error",
+    "retryable_status",
+    "tls_failure",
+]
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 BASE_DELAY = 0.5
 MAX_DELAY = 30.0
-TIMEOUT_RETRIES = 1  # a slow server stays slow: fail with a clear error soon
+ONCE_RETRIES = 1  # a slow or unreachable server usually stays so: fail with a clear error soon
 
 
 def retryable_status(method: str, status: int) -> bool:
@@ -29,11 +38,24 @@ def retryable_status(method: str, status: int) -> bool:
 
 
 def retryable_error(method: str, exc: JamaRequestError, attempt: int) -> bool:
-    if method != "GET":
+    """A dropped connection is worth retrying; a refused or slow one only once; TLS never."""
+    if method != "GET" or tls_failure(exc):
         return False
-    if isinstance(exc, JamaTimeoutError):
-        return attempt < TIMEOUT_RETRIES
-    return isinstance(exc, JamaConnectError | JamaProtocolError)
+    if isinstance(exc, JamaTimeoutError | JamaConnectError):
+        return attempt < ONCE_RETRIES
+    return isinstance(exc, JamaProtocolError)
+
+
+def tls_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a TLS handshake failure (it fails the same way every time)."""
+    seen: BaseException | None = exc
+    for _ in range(12):  # jama_magic -> httpx -> httpcore -> ssl
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def retry_after(value: str | None) -> float | None:

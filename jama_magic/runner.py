@@ -45,23 +45,59 @@ def _on_io_loop() -> bool:
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run ``coro`` on the I/O loop and wait for it (Ctrl-C cancels it)."""
+    """Run ``coro`` on the I/O loop and wait for it.
+
+    Ctrl-C (KeyboardInterrupt in the waiting thread) cancels the work and waits
+    until it has really stopped, so its in-flight requests are closed before the
+    KeyboardInterrupt reaches the caller.
+    """
     if _on_io_loop():
         coro.close()
         raise RuntimeError("use the async API (await ...) from inside jama_magic's I/O loop")
-    future = asyncio.run_coroutine_threadsafe(coro, loop())
+    io = loop()
+    outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+    tasks: list[asyncio.Task[T]] = []
+
+    def start() -> None:
+        task = io.create_task(coro)
+        tasks.append(task)
+        task.add_done_callback(lambda done: _copy(done, outcome))
+
     try:
-        return future.result()
+        io.call_soon_threadsafe(start)
+        return outcome.result()
     except KeyboardInterrupt:
-        future.cancel()
-        _wait_cancelled(future)
+        # runs after start() if that was queued: the loop keeps FIFO order
+        io.call_soon_threadsafe(_cancel, tasks, outcome, coro)
+        _wait_stopped(outcome)
         raise
 
 
-def _wait_cancelled(future: concurrent.futures.Future[Any]) -> None:
-    # the cancellation itself, or anything the cancelled work raised
+def _copy(task: asyncio.Task[T], outcome: concurrent.futures.Future[T]) -> None:
+    if task.cancelled():
+        outcome.cancel()
+    elif (error := task.exception()) is not None:
+        outcome.set_exception(error)
+    else:
+        outcome.set_result(task.result())
+
+
+def _cancel(
+    tasks: list[asyncio.Task[Any]],
+    outcome: concurrent.futures.Future[Any],
+    coro: Coroutine[Any, Any, Any],
+) -> None:
+    if not tasks:  # interrupted before the work was even queued
+        coro.close()
+        outcome.cancel()
+    for task in tasks:
+        task.cancel()
+
+
+def _wait_stopped(outcome: concurrent.futures.Future[Any]) -> None:
+    # the cancellation itself, or anything the cancelled work raised on its way out
     with contextlib.suppress(BaseException):
-        future.result(timeout=_CANCEL_GRACE)
+        outcome.exception(timeout=_CANCEL_GRACE)
 
 
 async def run_async(coro: Coroutine[Any, Any, T]) -> T:

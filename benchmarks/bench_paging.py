@@ -33,7 +33,7 @@ process (a thread), so its dataset is frozen out of the garbage collector
 (``gc.freeze()``) after it is built: otherwise every full collection rescans it
 and stalls the client too, which a remote Jama would not do.
 
-    python benchmarks/bench_paging.py [--out benchmarks/results_paging.md] [--skip-slow]
+    python benchmarks/bench_paging.py [--out benchmarks/RESULTS.md] [--skip-slow]
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ import httpx
 import jama_magic as jm
 from jama_magic.client import JamaClient, client_for
 from jama_magic.sandbox import Sandbox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import RESULTS, record
 
 HERE = Path(__file__).resolve().parent
 LATENCY = 0.25
@@ -270,7 +273,7 @@ def summary(runs: list[Run], growth: list[Run]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=HERE / "results_paging.md")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--skip-slow",
         action="store_true",
@@ -297,7 +300,7 @@ def main() -> None:
 
 
 NOTES = [
-    "## Notes",
+    "### Notes",
     "",
     "- With 250 ms per request, the sequential clients send about 3.9 requests/s and never reach",
     "  the 10/s limit, so py-jama-rest-client sees no 429 there; at 0 ms latency it sends about",
@@ -315,7 +318,7 @@ NOTES = [
 def write(out: Path, runs: list[Run], growth: list[Run], argv: list[str]) -> None:
     command = " ".join(["python benchmarks/bench_paging.py", *argv])
     lines = [
-        "# Paging benchmark (jama_magic vs py-jama-rest-client vs a naive loop)",
+        "## Paging: jama_magic vs py-jama-rest-client vs a naive loop",
         "",
         f"Command: `{command}`  ",
         f"Python {platform.python_version()} on {platform.machine()}, sandbox over loopback, "
@@ -325,13 +328,13 @@ def write(out: Path, runs: list[Run], growth: list[Run], argv: list[str]) -> Non
         "",
         table(runs),
         *summary(runs, growth),
-        "## Time against item count (jama_magic, 10 req/s, 250 ms)",
+        "### Time against item count (jama_magic, 10 req/s, 250 ms)",
         "",
         table(growth),
         *NOTES,
     ]
-    out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {out}")
+    record("paging", "\n".join(lines), out)
+    print(f"wrote the paging section of {out}")
 
 
 if __name__ == "__main__":

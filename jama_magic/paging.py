@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from .errors import JamaProtocolError
 from .paging_keyset import KeysetFetch
-from .paging_merge import Exchange, merge_pages, rows_of, total_of
+from .paging_merge import Exchange, as_requested, merge_pages, rows_of, total_of
 from .request import JamaRequest
 from .response import JamaResponse
 
@@ -130,6 +130,7 @@ async def fetch_pages(
         pages, elapsed=time.monotonic() - began, warnings=fetch.notes, limit=req.limit
     )
     merged.retries = fetch.retries  # also those of pages read again and dropped
+    merged.request = as_requested(merged.request, req)
     return merged
 
 

@@ -8,12 +8,15 @@ the ``linked`` maps and reports pages, retries and warnings.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
-from .request import JamaRequest
-from .response import JamaResponse
+import httpx
 
-__all__ = ["Exchange", "merge_pages", "rows_of", "total_of"]
+from .request import JamaRequest
+from .response import JamaResponse, RequestView
+
+__all__ = ["Exchange", "as_requested", "merge_pages", "rows_of", "total_of"]
 
 Exchange = Callable[[JamaRequest], Awaitable[JamaResponse]]
 
@@ -27,6 +30,20 @@ def total_of(resp: JamaResponse) -> int | None:
     """``meta.pageInfo.totalResults`` of a page, if it has one."""
     info = resp.page_info
     return info.total_results if info else None
+
+
+PAGING_KEYS = frozenset({"startAt", "maxResults", "lastId"})
+
+
+def as_requested(view: RequestView, req: JamaRequest) -> RequestView:
+    """``view`` (of one page) showing the URL the user asked for, without our paging keys."""
+    added = PAGING_KEYS - {key for key, _ in req.query}
+    url = httpx.URL(view.url)
+    params = [(k, v) for k, v in url.params.multi_items() if k not in added]
+    plain = httpx.URL(str(url.copy_with(query=None)), params=params)
+    path = view.relative_url.split("?", 1)[0]
+    query = plain.query.decode("ascii")
+    return replace(view, url=str(plain), relative_url=f"{path}?{query}" if query else path)
 
 
 def merge_pages(

@@ -19,6 +19,7 @@ from .client import client_for
 from .connections import registry
 from .errors import InvalidSettingError, JamaError, JamaHTTPError, one_line
 from .magic_parse import RequestSpec, Subcommand, build_request, parse_line, usage
+from .magics_progress import notebook_progress
 from .magics_support import (
     Bool,
     Float,
@@ -33,7 +34,6 @@ from .magics_support import (
     uninstall_formatters,
     whoami_text,
 )
-from .progress_widget import notebook_progress
 from .response import JamaResponse
 from .settings import SETTINGS, settings
 from .settings import validate as check_setting

@@ -152,7 +152,12 @@ class JamaPanel:
         self._update_cell()
 
     def _registry_changed(self) -> None:
-        self.refresh_connections()
+        # called from whatever code changed the registry: show a problem (say, a broken
+        # connections file) here instead of raising into that code
+        try:
+            self.refresh_connections()
+        except JamaError as exc:
+            self._show_error(exc)
 
     def _method_changed(self) -> None:
         self.body.disabled = self.method.value == "GET"

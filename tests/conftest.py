@@ -44,6 +44,8 @@ def clean_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Pat
 
 
 def _reset() -> None:
+    for listener in list(jama_magic.registry._listeners):  # panels earlier tests left open
+        jama_magic.registry.off_change(listener)
     jama_magic.registry.clear()
     jama_magic.settings.reset()
     clear_lookups()

@@ -13,7 +13,7 @@ import pytest
 from IPython.core.completer import provisionalcompleter
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing.globalipapp import start_ipython
+from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
 import jama_magic as jm
@@ -48,7 +48,8 @@ class Ran:
 
 @pytest.fixture(scope="module")
 def ip() -> InteractiveShell:
-    shell = start_ipython()
+    # another test module may have started the global test shell already
+    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
     assert shell is not None
     shell.run_line_magic("load_ext", "jama_magic")
     return shell

@@ -43,9 +43,14 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One chromium for the session (a second sync_playwright() in one session fails)."""
+    """One chromium per module, closed after it.
+
+    Playwright's sync API keeps an asyncio loop marked as running in the main thread
+    while it is open: a session-wide browser would break every later test that calls
+    ``asyncio.run``. Two open at once fail too, so the scope is the module.
+    """
     if not CHROMIUM:
         missing = "chromium not found: apt-get install chromium (never `playwright install`)"
         (pytest.fail if os.environ.get("CI") else pytest.skip)(missing)
@@ -68,7 +73,7 @@ def page(browser: Any) -> Iterator[Any]:
     ctx.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Voila serving panel_e2e.ipynb; every page load runs it in a fresh kernel."""
     home = tmp_path_factory.mktemp("voila")

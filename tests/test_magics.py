@@ -21,7 +21,7 @@ from jama_magic import api
 from jama_magic.connections import registry
 from jama_magic.errors import NotFoundError
 from jama_magic.response import JamaResponse, RequestView
-from jama_magic.sandbox import Sandbox
+from jama_magic.sandbox import RESTRICTED_PROJECT_ID, Sandbox
 from jama_magic.settings import settings
 
 ITEM = {
@@ -333,6 +333,13 @@ def test_http_404_line(ip: InteractiveShell, conn: str) -> None:
     line = fails(ip, "%jama GET /items/987654321")
     assert line.startswith("404 Not Found: No item with id 987654321")
     assert "(GET /items/987654321)" in line and "Hint: check the id and the path" in line
+
+
+def test_http_403_line(ip: InteractiveShell, conn: str) -> None:
+    """403 (the sandbox's restricted project): Jama's message and the permission hint."""
+    line = fails(ip, f"%jama GET /projects/{RESTRICTED_PROJECT_ID}")
+    assert line.startswith("403 Forbidden: User does not have permission")
+    assert "Hint: the user lacks the permission" in line
 
 
 def test_http_401_line(ip: InteractiveShell, sb: Sandbox) -> None:

@@ -129,7 +129,7 @@ def report(result: dict[str, Any], command: str, items: int, repeats: int) -> st
     times, peaks, shape = result["times"], result["peaks"], result["shape"]
     base = statistics.median(times["pandas.json_normalize"])
     lines = [
-        "# DataFrame view benchmark",
+        "### DataFrame view benchmark",
         "",
         f"Command: `{command}`",
         "",

@@ -244,7 +244,7 @@ def table(runs: list[Run]) -> str:
 
 def summary(runs: list[Run], growth: list[Run]) -> list[str]:
     """Speed-ups against py-jama-rest-client and the growth with item count, as bullet lines."""
-    lines = ["## Summary", ""]
+    lines = ["### Summary", ""]
     for scenario in dict.fromkeys(r.scenario for r in runs):
         mine = [r for r in runs if r.scenario == scenario and r.contender.startswith("jama")]
         ours = min(mine, key=lambda r: r.seconds)  # with a limit there is only the default row

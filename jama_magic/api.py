@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .client import client_for
+from .client import client_for, drop_client
 from .config import save_connection
 from .connections import Connection, make_connection, registry
 from .request import NO_BODY
@@ -80,6 +80,7 @@ def client_for_new(conn: Connection) -> Connection:
 def disconnect(nickname: str, *, forget: bool = False) -> Connection:
     """Remove a connection from this session (``forget=True``: from the config file too)."""
     conn = registry.remove(nickname)
+    drop_client(nickname)
     if forget:
         from .config import forget_connection
 
@@ -94,20 +95,24 @@ def request(
     connection: Connection | str | None = None,
     query: Any = None,
     headers: Any = None,
-    body: Any = NO_BODY,
+    body: Any = None,
     all_pages: bool = False,
     limit: int | None = None,
     timeout: float | None = None,
     raise_for_status: bool = True,
     yes: bool = False,
 ) -> JamaResponse:
-    """Send one request (or all pages) over ``connection`` (default: the default one)."""
+    """Send one request (or all pages) over ``connection`` (default: the default one).
+
+    ``body`` is a JSON-encodable object; ``None`` means no body (send ``b"null"`` for a
+    literal JSON null).
+    """
     return client_for(connection).request(
         method,
         relative_url,
         query=query,
         headers=headers,
-        body=body,
+        body=_body(body),
         all_pages=all_pages,
         limit=limit,
         timeout=timeout,
@@ -123,7 +128,7 @@ async def arequest(
     connection: Connection | str | None = None,
     query: Any = None,
     headers: Any = None,
-    body: Any = NO_BODY,
+    body: Any = None,
     all_pages: bool = False,
     limit: int | None = None,
     timeout: float | None = None,
@@ -136,13 +141,17 @@ async def arequest(
         relative_url,
         query=query,
         headers=headers,
-        body=body,
+        body=_body(body),
         all_pages=all_pages,
         limit=limit,
         timeout=timeout,
         raise_for_status=raise_for_status,
         yes=yes,
     )
+
+
+def _body(body: Any) -> Any:
+    return NO_BODY if body is None else body
 
 
 _sandbox: Sandbox | None = None

@@ -38,7 +38,7 @@ class Authenticator:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self._token: str | None = None
+        self._token: Secret | None = None
         self._expires = 0.0
         self._lock: asyncio.Lock | None = None
         self.tokens_fetched = 0
@@ -55,36 +55,42 @@ class Authenticator:
             _remember(conn)
         return conn
 
-    async def header(self, http: httpx.AsyncClient) -> str:
+    async def header(self, http: httpx.AsyncClient, *, timeout: float) -> str:
         conn = self.connection
         if conn.auth_kind == "basic":
             assert conn.password is not None, "ensure_secret() first"
             return basic_header(conn.username or "", conn.password)
-        return "Bearer " + await self._bearer(http)
+        return "Bearer " + (await self._bearer(http, timeout)).reveal()
 
-    def invalidate(self) -> None:
-        """Forget the cached token (after a 401)."""
-        self._token = None
+    def invalidate(self, used: str | None = None) -> None:
+        """Forget the cached token after a 401 (only if it is the one that was refused).
 
-    async def _bearer(self, http: httpx.AsyncClient) -> str:
+        Pages in flight all meet the 401 of an expired token; only the first should make
+        the next request fetch a new one, not throw away the token another page just got.
+        """
+        if used is None or (self._token is not None and "Bearer " + self._token.reveal() == used):
+            self._token = None
+
+    async def _bearer(self, http: httpx.AsyncClient, timeout: float) -> Secret:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
             if self._token is None or clock() >= self._expires:
-                await self._fetch_token(http)
+                await self._fetch_token(http, timeout)
             assert self._token is not None
             return self._token
 
-    async def _fetch_token(self, http: httpx.AsyncClient) -> None:
+    async def _fetch_token(self, http: httpx.AsyncClient, timeout: float) -> None:
         conn = self.connection
         assert conn.client_secret is not None, "ensure_secret() first"
         resp = await http.post(
             f"{conn.base_url}/rest/oauth/token",
             data={"grant_type": "client_credentials"},
             headers={"Authorization": basic_header(conn.client_id or "", conn.client_secret)},
+            timeout=timeout,
         )
         token, ttl = _parse_token(conn, resp)
-        self._token = token
+        self._token = Secret(token)
         self._expires = clock() + ttl - min(RENEW_MARGIN, ttl * 0.1)
         self.tokens_fetched += 1
 

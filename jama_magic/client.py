@@ -10,6 +10,8 @@ errors into ``jama_magic.errors`` once. All I/O runs on ``runner``'s loop, so
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -27,7 +29,13 @@ from .errors import (
 )
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
-from .request import NO_BODY, JamaRequest, encode_body
+from .request import (
+    NO_BODY,
+    JamaRequest,
+    check_relative_url,
+    encode_body,
+    normalize_headers,
+)
 from .response import JamaResponse, RequestView
 from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
 from .secrets import MASK
@@ -106,9 +114,16 @@ class JamaClient:
         return self._view(req, self._build(req, f"{scheme} {MASK}"))
 
     def close(self) -> None:
+        """Close the connection pool (waits for it)."""
         if self._http is not None:
             http, self._http = self._http, None
             runner.run(http.aclose())
+
+    def close_soon(self) -> None:
+        """Close the connection pool on the I/O loop without waiting."""
+        if self._http is not None:
+            http, self._http = self._http, None
+            runner.submit(http.aclose())
 
     # checks done in the caller's thread, before any I/O
     def _before(self, req: JamaRequest, *, yes: bool, confirm: Confirm | None) -> None:
@@ -123,6 +138,9 @@ class JamaClient:
                 raise WriteNotConfirmedError(
                     f"{req.method} on '{conn.nickname}' needs confirmation: add --yes (yes=True)"
                 )
+        # a JamaRequest made by hand skipped build(): the URL and header rules hold anyway
+        check_relative_url(req.url, conn.api_version)
+        normalize_headers(req.headers)
         encode_body(req.body)  # refuse an unencodable body now, not in the I/O loop
         self._auth.ensure_secret()
 
@@ -148,7 +166,7 @@ class JamaClient:
         while True:
             await self.limiter.acquire()
             try:
-                resp = await self._once(req)
+                resp, used_auth = await self._once(req)
             except JamaRequestError as exc:
                 if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
                     if attempt:
@@ -158,7 +176,7 @@ class JamaClient:
                 attempt += 1
                 continue
             if resp.status_code == 401 and self.connection.auth_kind == "oauth" and not renewed:
-                self._auth.invalidate()
+                self._auth.invalidate(used_auth)
                 renewed = True
                 continue
             if self._may_retry(attempt, budget, retryable_status(req.method, resp.status_code)):
@@ -180,17 +198,24 @@ class JamaClient:
     def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
         return retryable and attempt < self.settings.retries and budget.take()
 
-    async def _once(self, req: JamaRequest) -> JamaResponse:
-        http = self._client()
-        request = self._build(req, await self._auth.header(http))
+    async def _once(self, req: JamaRequest) -> tuple[JamaResponse, str]:
+        """One HTTP exchange and the Authorization value it used."""
+        timeout = self._timeout(req)
         began = time.monotonic()
         try:
-            resp = await http.send(request)
-        except httpx.HTTPError as exc:
-            raise translate_error(exc, req, self.connection, self._timeout(req)) from exc
-        return JamaResponse.from_httpx(
-            resp, self._view(req, request), elapsed=time.monotonic() - began
-        )
+            http = self._client()
+            auth = await self._auth.header(http, timeout=timeout)
+            request = self._build(req, auth)
+            # httpx's timeout bounds each read; this bounds the whole exchange
+            resp = await asyncio.wait_for(http.send(request), timeout)
+        except (httpx.HTTPError, asyncio.TimeoutError) as exc:
+            error = translate_error(exc, req, self.connection, timeout)
+        else:
+            view = self._view(req, request)
+            return JamaResponse.from_httpx(resp, view, elapsed=time.monotonic() - began), auth
+        # raised outside the except block: the httpx exception (whose request holds the
+        # real Authorization header) must not ride along as __cause__ or __context__
+        raise error
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
@@ -209,11 +234,12 @@ class JamaClient:
     def _build(self, req: JamaRequest, auth_header: str) -> httpx.Request:
         body = encode_body(req.body)
         # set here, not as client defaults: httpx only merges those in build_request()
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
         headers["Authorization"] = auth_header
         if body is not None:
             headers["Content-Type"] = "application/json"
-        headers.update(dict(req.headers))
+        for name, value in req.headers:  # case-insensitive: the user's value replaces ours
+            headers[name] = value
         timeout = self._timeout(req)
         return httpx.Request(
             req.method,
@@ -234,7 +260,7 @@ class JamaClient:
         return RequestView(
             method=req.method,
             url=url,
-            relative_url=url[len(conn.api_root) :] or "/",
+            relative_url=req.url + (f"?{request.url.query.decode()}" if request.url.query else ""),
             headers=masked,
             body=None if req.body is NO_BODY else req.body,
             body_bytes=request.content or None,
@@ -255,16 +281,36 @@ def _split(method: str, url: str, kw: dict[str, Any]) -> tuple[JamaRequest, dict
 
 
 _clients: dict[str, JamaClient] = {}
+_clients_lock = threading.Lock()
 
 
 def client_for(connection: Connection | str | None = None) -> JamaClient:
     """The shared client of a connection (its rate limiter is shared by every front door)."""
     conn = connection if isinstance(connection, Connection) else registry.get(connection)
-    client = _clients.get(conn.nickname)
-    if client is None or not _same(client.connection, conn):
-        client = JamaClient(conn)
-        _clients[conn.nickname] = client
-    return client
+    with _clients_lock:
+        client = _clients.get(conn.nickname)
+        if client is None or not _same(client.connection, conn):
+            if client is not None:
+                client.close_soon()
+            client = JamaClient(conn)
+            _clients[conn.nickname] = client
+        return client
+
+
+def drop_client(nickname: str) -> None:
+    """Forget (and close) the client of a connection that was removed."""
+    with _clients_lock:
+        client = _clients.pop(nickname, None)
+    if client is not None:
+        client.close_soon()
+
+
+def _forget_clients_after_fork() -> None:
+    # their pools and locks belong to the parent's I/O loop, which the child lacks
+    _clients.clear()
+
+
+os.register_at_fork(after_in_child=_forget_clients_after_fork)
 
 
 def _same(a: Connection, b: Connection) -> bool:

@@ -6,6 +6,7 @@ Every httpx exception is translated here, once, into a one-line
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 
@@ -36,15 +37,20 @@ def verify_option(verify: bool | str) -> bool | ssl.SSLContext:
         return verify
     if not os.path.isfile(verify):
         raise JamaUsageError(f"CA bundle {verify!r} not found: give the path of a PEM file")
-    return ssl.create_default_context(cafile=verify)
+    try:
+        return ssl.create_default_context(cafile=verify)
+    except ssl.SSLError as exc:
+        raise JamaUsageError(
+            f"CA bundle {verify!r} holds no usable certificate: give a PEM file"
+        ) from exc
 
 
 def translate_error(
-    exc: httpx.HTTPError, req: JamaRequest, conn: Connection, timeout: float
+    exc: httpx.HTTPError | asyncio.TimeoutError, req: JamaRequest, conn: Connection, timeout: float
 ) -> JamaRequestError:
     where = dict(method=req.method, url=req.url, host=conn.host)
     what = f"{req.method} {req.url}"
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError):
         return JamaTimeoutError(f"{conn.host} did not answer {what} within {timeout:g} s", **where)
     if tls_failure(exc):
         return JamaConnectError(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["loop", "run", "run_async"]
+__all__ = ["loop", "run", "run_async", "submit"]
 
 T = TypeVar("T")
 
@@ -35,6 +36,21 @@ def loop() -> asyncio.AbstractEventLoop:
             thread.start()
             _loop = new
         return _loop
+
+
+def _reset_after_fork() -> None:
+    # the child has the parent's loop object but not its thread: start afresh
+    global _loop, _lock
+    _loop = None
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def submit(coro: Coroutine[Any, Any, Any]) -> None:
+    """Start ``coro`` on the I/O loop without waiting for it (e.g. closing a pool)."""
+    asyncio.run_coroutine_threadsafe(coro, loop())
 
 
 def _on_io_loop() -> bool:

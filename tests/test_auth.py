@@ -135,7 +135,7 @@ def test_token_renewed_before_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
 
     async def header() -> str:
         async with httpx.AsyncClient(transport=_token_server(100, calls)) as http:
-            return await authn.header(http)
+            return await authn.header(http, timeout=5.0)
 
     assert asyncio.run(header()) == "Bearer tok1"
     now[0] += 89
@@ -152,7 +152,7 @@ def test_token_response_without_token_is_protocol_error() -> None:
     async def header() -> str:
         transport = httpx.MockTransport(lambda r: httpx.Response(200, text="<html>login</html>"))
         async with httpx.AsyncClient(transport=transport) as http:
-            return await authn.header(http)
+            return await authn.header(http, timeout=5.0)
 
     with pytest.raises(JamaProtocolError, match=r"j\.example answered 200 without a token"):
         asyncio.run(header())

@@ -144,7 +144,8 @@ def test_oauth_connection_leaks_nothing(
         client_secret=sandbox.client_secret,
     )
     texts = _exercise(conn)
-    token = client_for(conn.nickname)._auth._token
+    held = client_for(conn.nickname)._auth._token
+    token = held.reveal() if held else None
     assert token, "no token was fetched: the Bearer check would be vacuous"
     header = base64.b64encode(f"{sandbox.client_id}:{sandbox.client_secret}".encode()).decode()
     assert any("Bearer ********" in t for t in texts)

@@ -110,7 +110,7 @@ def client_tokens() -> list[str]:
     for client in getattr(client_module, "_clients", {}).values():
         token = getattr(getattr(client, "_auth", None), "_token", None)
         if token:
-            tokens.append(token)
+            tokens.append(token.reveal())
     return tokens
 
 
@@ -362,8 +362,8 @@ for _c in _jm.registry.all():
 if _api._sandbox is not None:
     _pairs += [[_api._sandbox.username, _api._sandbox.password],
                [_api._sandbox.client_id, _api._sandbox.client_secret]]
-_tokens = [t for t in (getattr(getattr(c, "_auth", None), "_token", None)
-                       for c in _clients.values()) if t]
+_tokens = [t.reveal() for t in (getattr(getattr(c, "_auth", None), "_token", None)
+                                for c in _clients.values()) if t]
 with open({path!r}, "w") as _f:
     _json.dump({{"pairs": _pairs, "tokens": _tokens}}, _f)
 """

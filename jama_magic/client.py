@@ -170,7 +170,7 @@ class JamaClient:
             except JamaRequestError as exc:
                 if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
                     if attempt:
-                        exc.args = (f"{exc} (gave up after {attempt} retries)",)
+                        exc.args = (f"{exc} (gave up after {_retries(attempt)})",)
                     raise
                 await asyncio.sleep(backoff(attempt))
                 attempt += 1
@@ -271,6 +271,10 @@ class JamaClient:
             base_url=conn.base_url,
             verify=conn.verify,
         )
+
+
+def _retries(n: int) -> str:
+    return f"{n} retr{'y' if n == 1 else 'ies'}"
 
 
 def _split(method: str, url: str, kw: dict[str, Any]) -> tuple[JamaRequest, dict[str, Any]]:

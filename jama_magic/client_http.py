@@ -18,6 +18,7 @@ from .errors import (
     JamaProtocolError,
     JamaRequestError,
     JamaTimeoutError,
+    JamaTLSError,
     JamaUsageError,
 )
 from .request import JamaRequest
@@ -53,7 +54,7 @@ def translate_error(
     if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError):
         return JamaTimeoutError(f"{conn.host} did not answer {what} within {timeout:g} s", **where)
     if tls_failure(exc):
-        return JamaConnectError(
+        return JamaTLSError(
             f"the TLS certificate of {conn.host} could not be verified ({_reason(exc)}): give"
             " your CA bundle with verify='/path/to/ca-bundle.pem' when connecting",
             **where,

@@ -15,7 +15,7 @@ line that says what went wrong and never contains a secret::
     │   ├── InvalidSettingError
     │   └── NotAListError (frames.py): a DataFrame view of a body that is not a list
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
-    │   ├── JamaConnectError
+    │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
     │   ├── JamaTimeoutError
     │   └── JamaProtocolError
     └── JamaHTTPError             an error response: ``.response``, Jama's ``.message``
@@ -46,6 +46,7 @@ __all__ = [
     "JamaHTTPError",
     "JamaProtocolError",
     "JamaRequestError",
+    "JamaTLSError",
     "JamaTimeoutError",
     "JamaUsageError",
     "MethodNotAllowedError",
@@ -120,6 +121,10 @@ class JamaConnectError(JamaRequestError):
     """The host could not be reached."""
 
 
+class JamaTLSError(JamaConnectError):
+    """The server's TLS certificate could not be verified (retrying cannot help)."""
+
+
 class JamaTimeoutError(JamaRequestError):
     """The server did not answer in time."""
 
@@ -188,6 +193,7 @@ _HINTS: dict[type[BaseException], str] = {
     NotFoundError: "check the id and the path; `%jama GET /` lists the endpoints",
     RateLimitedError: "Jama allows about 10 requests/s: lower JamaMagic.rate_limit or retry later",
     JamaTimeoutError: "raise the timeout with --timeout S or JamaMagic.timeout",
+    JamaTLSError: "give your company's CA bundle: --ca-bundle PATH (verify=PATH in Python)",
     JamaConnectError: "check the URL/subdomain and your network (or VPN)",
 }
 
@@ -202,7 +208,7 @@ def error_for_status(response: JamaResponse) -> JamaHTTPError:
 def _http_line(response: JamaResponse) -> str:
     line = f"{response.status_code} {response.reason}"
     if response.message:
-        line += f": {_flatten(response.message)}"
+        line += f": {_flatten(response.message).rstrip('.')}"
     return f"{line} ({response.method} {response.relative_url})"
 
 

@@ -109,7 +109,7 @@ def describe_body(data: Any) -> str:
 def _describe_object(data: Mapping[str, Any]) -> str:
     keys = ", ".join(str(key) for key in list(data)[:6]) + (", ..." if len(data) > 6 else "")
     kind = data.get("type")
-    what = f"a single {kind} object" if isinstance(kind, str) else "a JSON object"
+    what = f"one object of type '{kind}'" if isinstance(kind, str) else "a JSON object"
     return f"the body is {what} (keys {keys}), not a list: use resp.data"
 
 

@@ -137,7 +137,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(
             ("--client-id",), "OAuth client id (secret: env, keyring or prompt)", {"metavar": "ID"}
         ),
-        Option(("--api-version",), "latest (default) or v1", {"choices": API_VERSIONS}),
+        Option(("--api-version",), "latest (default), v1 or labs", {"choices": API_VERSIONS}),
         Option(("--no-verify",), "do not verify TLS certificates", FLAG),
         Option(("--ca-bundle",), "verify TLS with this CA bundle", {"metavar": "PATH"}),
         Option(("--timeout",), "default timeout in seconds", {"type": SECONDS, "metavar": "S"}),
@@ -156,7 +156,11 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
     "disconnect": (Option(("--forget",), "also remove it from the saved connections", FLAG),),
     "whoami": (_CONNECTION,),
     "sandbox": (
-        Option(("--port",), "port (default: a free one)", {"type": int, "metavar": "N"}),
+        Option(
+            ("--port",),
+            "port (default: a free one)",
+            {"type": _typed("a port 0-65535", int, lambda v: 0 <= v <= 65535), "metavar": "N"},
+        ),
         Option(
             ("--latency",),
             "added latency per request in ms",

@@ -8,6 +8,7 @@ failure into one line (an exact ``UsageError``: IPython prints it without a trac
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -145,6 +146,12 @@ class JamaMagic(Magics):
             if not settings.short_errors:
                 raise
             raise UsageError(one_line(exc)) from None
+        except KeyboardInterrupt:
+            if not settings.short_errors:
+                raise
+            raise UsageError(
+                "interrupted: the request and any pages in flight were cancelled"
+            ) from None
 
     def _run(self, line: str, cell: str | None) -> Any:
         parsed = parse_line(line)
@@ -173,6 +180,11 @@ class JamaMagic(Magics):
             self._store(exc.response, None)
             raise
         self._store(resp, spec.out)
+        if spec.df and not resp.ok:
+            raise UsageError(
+                f"{resp.status_code} {resp.reason}: an error response has no table"
+                f"{': ' + resp.message if resp.message else ''} (it is kept as _jama)"
+            )
         return _dataframe(resp) if spec.df else resp
 
     def _store(self, resp: JamaResponse, out: str | None) -> None:
@@ -240,7 +252,7 @@ class JamaMagic(Magics):
             raise UsageError(f"the panel is not available: {exc}") from None
 
     def _do_help(self, topic: str | None = None) -> None:
-        print(self.jama.__doc__ if topic is None else usage(topic))
+        print(inspect.cleandoc(self.jama.__doc__ or "") if topic is None else usage(topic))
 
 
 def _dataframe(resp: JamaResponse) -> Any:

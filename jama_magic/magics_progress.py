@@ -94,7 +94,8 @@ class WidgetProgress:
     def start(self, *, total_items: int | None, total_pages: int | None) -> None:
         self.state.start(total_items=total_items, total_pages=total_pages)
         self._refresh()
-        self._display(self.box)
+        if total_pages != 1:  # one page is over before a bar would help
+            self._display(self.box)
 
     def advance(self, *, items: int, pages: int) -> None:
         self.state.advance(items=items, pages=pages)
@@ -106,6 +107,9 @@ class WidgetProgress:
         self.bar.description = "Done"
         s = self.state
         self.label.value = f"{s.items} items in {s.pages} pages, {s.elapsed():.1f} s"
+        # the response's summary says the same: a finished bar would only linger in the
+        # saved notebook as a stale widget
+        self.box.close()
 
     def _refresh(self) -> None:
         self.bar.value = self.state.fraction()

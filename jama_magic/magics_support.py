@@ -125,7 +125,8 @@ def dry_run_text(view: RequestView) -> str:
     lines += [f"{name}: {value}" for name, value in view.headers]
     if view.body is not None:
         lines += ["", json.dumps(view.body, indent=2, ensure_ascii=False, default=str)]
-    env = env_var_name(view.nickname) if view.nickname else "the password variable"
+    kind = "CLIENT_SECRET" if view.auth_kind == "oauth" else "PASSWORD"
+    env = env_var_name(view.nickname, kind) if view.nickname else "the password variable"
     lines += ["", f"# curl equivalent (secret from ${env}):", view.to_curl()]
     return "\n".join(lines)
 

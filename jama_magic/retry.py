@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from .errors import JamaConnectError, JamaProtocolError, JamaRequestError, JamaTimeoutError
+from .errors import (
+    JamaConnectError,
+    JamaProtocolError,
+    JamaRequestError,
+    JamaTimeoutError,
+    JamaTLSError,
+)
 
 __all__ = [
     "RetryBudget",
@@ -39,7 +45,7 @@ def retryable_status(method: str, status: int) -> bool:
 
 def retryable_error(method: str, exc: JamaRequestError, attempt: int) -> bool:
     """A dropped connection is worth retrying; a refused or slow one only once; TLS never."""
-    if method != "GET" or tls_failure(exc):
+    if method != "GET" or isinstance(exc, JamaTLSError) or tls_failure(exc):
         return False
     if isinstance(exc, JamaTimeoutError | JamaConnectError):
         return attempt < ONCE_RETRIES

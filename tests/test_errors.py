@@ -82,7 +82,7 @@ def test_meta_message_carried() -> None:
     assert exc.message == "No item with id 99 exists."
     assert exc.reason == "Not Found"
     assert exc.response is resp
-    assert str(exc) == "404 Not Found: No item with id 99 exists. (GET /items/99)"
+    assert str(exc) == "404 Not Found: No item with id 99 exists (GET /items/99)"
 
 
 def test_multiline_message_flattened_to_one_line() -> None:
@@ -171,7 +171,7 @@ def test_one_line_joins_message_and_hint() -> None:
     """one_line is the message then '. Hint: ...' on a single line."""
     exc = error_for_status(_response(404, _envelope("Not Found", "No item with id 99 exists.")))
     line = one_line(exc)
-    assert line.startswith("404 Not Found: No item with id 99 exists. (GET /items/99). Hint: ")
+    assert line.startswith("404 Not Found: No item with id 99 exists (GET /items/99). Hint: ")
     assert "\n" not in line
 
 

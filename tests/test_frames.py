@@ -445,7 +445,7 @@ def test_empty_list_gives_identity_columns() -> None:
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ({"id": 1, "type": "items", "fields": {}}, ["single items object", "resp.data"]),
+        ({"id": 1, "type": "items", "fields": {}}, ["one object of type 'items'", "resp.data"]),
         ({"a": 1}, ["JSON object", "keys a"]),
         (None, ["no body"]),
         ("hello", ["text (5 characters)"]),

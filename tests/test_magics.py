@@ -611,3 +611,34 @@ def test_nothing_shows_the_password(ip: InteractiveShell, conn: str, sb: Sandbox
             if hasattr(obj, "to_curl"):
                 shown.append(obj.to_curl())
         assert not any(sb.password in s for s in shown), code
+
+
+def test_df_on_an_error_response_says_so(ip: InteractiveShell, conn: str) -> None:
+    """--df --no-raise on a 404 names the status and Jama's message, not 'no body'."""
+    line = fails(ip, "%jama GET /items/987654321 --df --no-raise")
+    assert line.startswith("404 Not Found: an error response has no table")
+    assert "No item with id 987654321" in line
+
+
+def test_bad_sandbox_port_is_one_line(ip: InteractiveShell) -> None:
+    """%jama sandbox --port 99999 is a usage error, not a traceback from bind()."""
+    assert "expected a port 0-65535" in fails(ip, "%jama sandbox --port 99999")
+
+
+def test_oauth_dry_run_names_the_client_secret_variable(ip: InteractiveShell, sb: Sandbox) -> None:
+    """The dry run of an OAuth connection points to JAMA_<NICK>_CLIENT_SECRET."""
+    jm.connect("oa", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret)
+    ran = run(ip, "%jama GET /projects -c oa --dry-run")
+    shown = ran.out + str(ran.result)
+    from jama_magic.magics_support import dry_run_text
+
+    text = dry_run_text(ran.result)
+    assert "$JAMA_OA_CLIENT_SECRET" in text and "JAMA_OA_PASSWORD" not in text
+    assert sb.client_secret not in shown + text
+
+
+def test_bare_help_is_not_indented(ip: InteractiveShell) -> None:
+    """%jama help prints the help flush left, like %jama?."""
+    out = run(ip, "%jama help").out
+    assert out.startswith("Send requests to Jama Connect")
+    assert "\n%jama GET /projects" not in out and "\n    %jama GET /projects" in out

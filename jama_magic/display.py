@@ -90,6 +90,27 @@ def _preview(resp: JamaResponse, rows: int) -> str:
     return f"<details><summary>body</summary><pre>{html.escape(_pretty(resp.body))}</pre></details>"
 
 
+# columns a glance at a list rarely needs: shown after the rest, so the name and the
+# fields make it into the preview's width
+_BACKGROUND = (
+    "globalId",
+    "type",
+    "sortOrder",
+    "globalSortOrder",
+    "locked",
+    "lastLockedDate",
+    "childItemType",
+    "createdDate",
+    "modifiedDate",
+    "lastActivityDate",
+    "createdBy",
+    "modifiedBy",
+    "project",
+    "parent",
+)
+PREVIEW_COLUMNS = 10
+
+
 def _table(resp: JamaResponse, rows: int) -> str | None:
     try:
         from .frames import to_dataframe
@@ -98,6 +119,15 @@ def _table(resp: JamaResponse, rows: int) -> str | None:
         frame = to_dataframe(resp.data[:rows], linked=resp.linked, links=resp.links)
     except Exception:  # a preview must never break the display of the response
         return None
+    front = [c for c in frame.columns if c not in _BACKGROUND]
+    back = [c for c in frame.columns if c in _BACKGROUND]
+    shown = (front + back)[:PREVIEW_COLUMNS]
+    hidden = len(frame.columns) - len(shown)
+    notes = []
     more = (resp.item_count or 0) - len(frame)
-    note = f"<div><i>… {more} more rows: use .df</i></div>" if more > 0 else ""
-    return str(frame.to_html(max_cols=12, border=0, escape=True)) + note
+    if more > 0:
+        notes.append(f"{more} more rows")
+    if hidden > 0:
+        notes.append(f"{hidden} more columns")
+    note = f"<div><i>… {' and '.join(notes)}: use .df</i></div>" if notes else ""
+    return str(frame[shown].to_html(border=0, escape=True)) + note

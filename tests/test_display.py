@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from jama_magic.connections import Connection
 from jama_magic.display import render_html, render_text, summary_line
 from jama_magic.response import JamaResponse, RequestView
 
@@ -148,3 +149,14 @@ def test_repr_html_uses_display_rows_setting() -> None:
     jama_magic.settings.display_rows = 2
     html = _response(body=_page(10, 10))._repr_html_()
     assert "8 more rows" in html
+
+
+def test_item_preview_shows_names_and_fields_first(sandbox_conn: Connection) -> None:
+    """The HTML preview of items leads with documentKey, name and fields, not bookkeeping."""
+    import jama_magic as jm
+
+    html = jm.request("GET", "/items", query={"project": 20}, limit=5)._repr_html_()
+    header = html.split("</thead>")[0]
+    assert "<th>name</th>" in header and "<th>documentKey</th>" in header
+    assert "<th>globalSortOrder</th>" not in header
+    assert "more columns: use .df" in html

@@ -282,7 +282,10 @@ def _evaluate(option: str, expr: str, evaluate: Evaluate) -> Any:
         return evaluate(expr)
     except NameError as exc:
         name = getattr(exc, "name", None) or str(exc)
-        _fail(f"undefined name {name!r} in {option} {expr}")
+        hint = ""
+        if any(ch in expr for ch in "[{:"):  # looks like a literal whose quotes the line lost
+            hint = f"; {option} takes a variable or a quoted expression: {option} '<python>'"
+        _fail(f"undefined name {name!r} in {option} {expr}{hint}")
     except Exception as exc:
         _fail(f"{option} {expr} raised {type(exc).__name__}: {exc}")
 

@@ -642,3 +642,9 @@ def test_bare_help_is_not_indented(ip: InteractiveShell) -> None:
     out = run(ip, "%jama help").out
     assert out.startswith("Send requests to Jama Connect")
     assert "\n%jama GET /projects" not in out and "\n    %jama GET /projects" in out
+
+
+def test_unquoted_body_literal_gets_a_quoting_hint(ip: InteractiveShell, conn: str) -> None:
+    """-b with a literal whose quotes the line lost says to quote the expression."""
+    line = fails(ip, '%jama PATCH /items/1003 -b [{"op":"replace"}]')
+    assert "undefined name 'op'" in line and "-b '<python>'" in line

@@ -63,14 +63,14 @@ def connect(
         read_only=read_only,
         confirm_writes=confirm_writes,
     )
-    conn = client_for_new(conn)
+    conn = _with_secret(conn)
     registry.add(conn, default=default)
     if save:
         save_connection(conn)
     return conn
 
 
-def client_for_new(conn: Connection) -> Connection:
+def _with_secret(conn: Connection) -> Connection:
     """Find the secret of a new connection now (so a prompt comes at connect time)."""
     from .auth import Authenticator
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .errors import JamaUsageError, UnknownConnectionError
@@ -289,11 +288,6 @@ def _env_default() -> list[Connection]:
         where = "environment connection 'default' (JAMA_URL/JAMA_SUBDOMAIN)"
         raise JamaUsageError(f"{where}: {exc}") from exc
     return [conn]
-
-
-def with_secrets(conn: Connection, **secrets: Any) -> Connection:
-    """``conn`` with the given secrets filled in."""
-    return replace(conn, **secrets)
 
 
 registry = ConnectionRegistry()

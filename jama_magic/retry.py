@@ -45,7 +45,7 @@ def retryable_status(method: str, status: int) -> bool:
 
 def retryable_error(method: str, exc: JamaRequestError, attempt: int) -> bool:
     """A dropped connection is worth retrying; a refused or slow one only once; TLS never."""
-    if method != "GET" or isinstance(exc, JamaTLSError) or tls_failure(exc):
+    if method != "GET" or isinstance(exc, JamaTLSError):
         return False
     if isinstance(exc, JamaTimeoutError | JamaConnectError):
         return attempt < ONCE_RETRIES

@@ -1,5 +1,8 @@
 """Read endpoints for projects, item types, pick lists, users, relationship
-types, releases, tags and the endpoint list at the API root."""
+types, releases, tags and the endpoint list at the API root.
+
+Plain collections and their members share two handler factories, ``_all`` and ``_one``;
+``GET /relationshiptypes/{id}?timestamp=`` accepts ``timestamp`` and ignores it."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from starlette.routing import Route
 from jama_magic.sandbox import query
 from jama_magic.sandbox.envelope import meta
 from jama_magic.sandbox.responses import (
+    Handler,
     endpoint,
     json_response,
     not_found,
@@ -54,23 +58,31 @@ def _get(table: dict[int, JsonDict], kind: str, object_id: int) -> JsonDict:
     return found
 
 
+def _all(table: str) -> Handler:
+    """``GET /<table>``: every object of ``ds.<table>``, paged."""
+
+    @endpoint
+    async def every(request: Request) -> Response:
+        return page_response(request, list(getattr(store_of(request).ds, table).values()))
+
+    return every
+
+
+def _one(table: str, kind: str) -> Handler:
+    """``GET /<table>/{id}``: one object of ``ds.<table>``, or Jama's 404 naming ``kind``."""
+
+    @endpoint
+    async def one(request: Request) -> Response:
+        rows = getattr(store_of(request).ds, table)
+        return object_response(request, _get(rows, kind, request.path_params["id"]))
+
+    return one
+
+
 @endpoint
 async def api_root(request: Request) -> Response:
     """``GET /rest/latest/``: the available endpoint names in ``data``."""
     return json_response({"meta": meta(), "links": {}, "data": list(ENDPOINTS)})
-
-
-@endpoint
-async def projects(request: Request) -> Response:
-    """``GET /projects``."""
-    return page_response(request, list(store_of(request).ds.projects.values()))
-
-
-@endpoint
-async def project(request: Request) -> Response:
-    """``GET /projects/{id}``."""
-    store = store_of(request)
-    return object_response(request, _get(store.ds.projects, "project", request.path_params["id"]))
 
 
 @endpoint
@@ -90,51 +102,12 @@ async def project_tags(request: Request) -> Response:
 
 
 @endpoint
-async def itemtypes(request: Request) -> Response:
-    """``GET /itemtypes``."""
-    return page_response(request, list(store_of(request).ds.itemtypes.values()))
-
-
-@endpoint
-async def itemtype(request: Request) -> Response:
-    """``GET /itemtypes/{id}``."""
-    store = store_of(request)
-    return object_response(
-        request, _get(store.ds.itemtypes, "item type", request.path_params["id"])
-    )
-
-
-@endpoint
-async def picklists(request: Request) -> Response:
-    """``GET /picklists``."""
-    return page_response(request, list(store_of(request).ds.picklists.values()))
-
-
-@endpoint
-async def picklist(request: Request) -> Response:
-    """``GET /picklists/{id}``."""
-    store = store_of(request)
-    return object_response(
-        request, _get(store.ds.picklists, "pick list", request.path_params["id"])
-    )
-
-
-@endpoint
 async def picklist_options(request: Request) -> Response:
     """``GET /picklists/{id}/options`` in sort order."""
     store = store_of(request)
     list_id = _get(store.ds.picklists, "pick list", request.path_params["id"])["id"]
     ids = store.ds.picklist_option_ids[list_id]
     return page_response(request, ids, store.ds.picklistoptions.get)
-
-
-@endpoint
-async def picklist_option(request: Request) -> Response:
-    """``GET /picklistoptions/{id}``."""
-    store = store_of(request)
-    return object_response(
-        request, _get(store.ds.picklistoptions, "pick list option", request.path_params["id"])
-    )
 
 
 def _user_matches(request: Request, user: JsonDict) -> bool:
@@ -156,13 +129,6 @@ async def users(request: Request) -> Response:
 
 
 @endpoint
-async def user(request: Request) -> Response:
-    """``GET /users/{id}``."""
-    store = store_of(request)
-    return object_response(request, _get(store.ds.users, "user", request.path_params["id"]))
-
-
-@endpoint
 async def current_user(request: Request) -> Response:
     """``GET /users/current``: the sandbox's own login (``links`` is ``{}``)."""
     store = store_of(request)
@@ -173,21 +139,6 @@ async def current_user(request: Request) -> Response:
 async def favorite_filters(request: Request) -> Response:
     """``GET /users/current/favoritefilters``."""
     return page_response(request, list(store_of(request).ds.filters.values())[:1])
-
-
-@endpoint
-async def relationship_types(request: Request) -> Response:
-    """``GET /relationshiptypes``."""
-    return page_response(request, list(store_of(request).ds.relationshiptypes.values()))
-
-
-@endpoint
-async def relationship_type(request: Request) -> Response:
-    """``GET /relationshiptypes/{id}`` (``timestamp`` is accepted and ignored)."""
-    store = store_of(request)
-    return object_response(
-        request, _get(store.ds.relationshiptypes, "relationship type", request.path_params["id"])
-    )
 
 
 def _by_project(request: Request, rows: list[JsonDict], *, required: bool) -> list[JsonDict]:
@@ -205,24 +156,10 @@ async def releases(request: Request) -> Response:
 
 
 @endpoint
-async def release(request: Request) -> Response:
-    """``GET /releases/{id}``."""
-    store = store_of(request)
-    return object_response(request, _get(store.ds.releases, "release", request.path_params["id"]))
-
-
-@endpoint
 async def tags(request: Request) -> Response:
     """``GET /tags?project=`` (project required)."""
     rows = list(store_of(request).ds.tags.values())
     return page_response(request, _by_project(request, rows, required=True))
-
-
-@endpoint
-async def tag(request: Request) -> Response:
-    """``GET /tags/{id}``."""
-    store = store_of(request)
-    return object_response(request, _get(store.ds.tags, "tag", request.path_params["id"]))
 
 
 @endpoint
@@ -241,26 +178,32 @@ async def corsdomains(request: Request) -> Response:
 
 ROUTES = [
     Route("/", api_root, methods=["GET"]),
-    Route("/projects", projects, methods=["GET"]),
-    Route("/projects/{id:int}", project, methods=["GET"]),
+    Route("/projects", _all("projects"), methods=["GET"]),
+    Route("/projects/{id:int}", _one("projects", "project"), methods=["GET"]),
     Route("/projects/{id:int}/itemtypes", project_itemtypes, methods=["GET"]),
     Route("/projects/{id:int}/tags", project_tags, methods=["GET"]),
-    Route("/itemtypes", itemtypes, methods=["GET"]),
-    Route("/itemtypes/{id:int}", itemtype, methods=["GET"]),
-    Route("/picklists", picklists, methods=["GET"]),
-    Route("/picklists/{id:int}", picklist, methods=["GET"]),
+    Route("/itemtypes", _all("itemtypes"), methods=["GET"]),
+    Route("/itemtypes/{id:int}", _one("itemtypes", "item type"), methods=["GET"]),
+    Route("/picklists", _all("picklists"), methods=["GET"]),
+    Route("/picklists/{id:int}", _one("picklists", "pick list"), methods=["GET"]),
     Route("/picklists/{id:int}/options", picklist_options, methods=["GET"]),
-    Route("/picklistoptions/{id:int}", picklist_option, methods=["GET"]),
+    Route(
+        "/picklistoptions/{id:int}", _one("picklistoptions", "pick list option"), methods=["GET"]
+    ),
     Route("/users", users, methods=["GET"]),
     Route("/users/current", current_user, methods=["GET"]),
     Route("/users/current/favoritefilters", favorite_filters, methods=["GET"]),
-    Route("/users/{id:int}", user, methods=["GET"]),
-    Route("/relationshiptypes", relationship_types, methods=["GET"]),
-    Route("/relationshiptypes/{id:int}", relationship_type, methods=["GET"]),
+    Route("/users/{id:int}", _one("users", "user"), methods=["GET"]),
+    Route("/relationshiptypes", _all("relationshiptypes"), methods=["GET"]),
+    Route(
+        "/relationshiptypes/{id:int}",
+        _one("relationshiptypes", "relationship type"),
+        methods=["GET"],
+    ),
     Route("/releases", releases, methods=["GET"]),
-    Route("/releases/{id:int}", release, methods=["GET"]),
+    Route("/releases/{id:int}", _one("releases", "release"), methods=["GET"]),
     Route("/tags", tags, methods=["GET"]),
-    Route("/tags/{id:int}", tag, methods=["GET"]),
+    Route("/tags/{id:int}", _one("tags", "tag"), methods=["GET"]),
     Route("/tags/{id:int}/items", tagged_items, methods=["GET"]),
     Route("/system/settings/corsdomains", corsdomains, methods=["GET"]),
 ]

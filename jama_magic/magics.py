@@ -252,7 +252,7 @@ class JamaMagic(Magics):
             raise UsageError(f"the panel is not available: {exc}") from None
 
     def _do_help(self, topic: str | None = None) -> None:
-        print(inspect.cleandoc(self.jama.__doc__ or "") if topic is None else usage(topic))
+        print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
 
 
 def _dataframe(resp: JamaResponse) -> Any:

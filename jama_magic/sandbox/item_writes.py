@@ -7,9 +7,9 @@ records a version and an activity, and keeps the indexes in step.
 from __future__ import annotations
 
 from jama_magic.sandbox import case_status
-from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox import validation as v
-from jama_magic.sandbox.gen_context import RESOURCES
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import RESOURCES
 from jama_magic.sandbox.responses import ApiError, not_found
 from jama_magic.sandbox.store import Store, parent_key
 from jama_magic.sandbox.wire import JsonDict, now_timestamp

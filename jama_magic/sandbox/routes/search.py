@@ -21,7 +21,7 @@ from jama_magic.sandbox.responses import (
     page_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of
+from jama_magic.sandbox.routes.writes import body_of
 from jama_magic.sandbox.search import search
 from jama_magic.sandbox.store import Store
 from jama_magic.sandbox.testing_writes import new_object

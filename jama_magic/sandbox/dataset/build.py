@@ -18,10 +18,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, fields
 
-from jama_magic.sandbox import extras_gen, history_gen, items_gen, schema_gen, testing_gen
-from jama_magic.sandbox.extras_gen import Extras
-from jama_magic.sandbox.gen_context import ItemContext
-from jama_magic.sandbox.itemtypes_gen import build_itemtypes
+from jama_magic.sandbox.dataset import extras as extras_gen
+from jama_magic.sandbox.dataset import history as history_gen
+from jama_magic.sandbox.dataset import items as items_gen
+from jama_magic.sandbox.dataset import schema as schema_gen
+from jama_magic.sandbox.dataset import testing as testing_gen
+from jama_magic.sandbox.dataset.context import ItemContext
+from jama_magic.sandbox.dataset.extras import Extras
+from jama_magic.sandbox.dataset.itemtypes import build_itemtypes
 from jama_magic.sandbox.wire import JsonDict, TimestampMaker
 
 DEFAULT_ITEMS = 500

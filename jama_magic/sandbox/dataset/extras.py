@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox.gen_context import RESOURCES, UNLOCKED, ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import RESOURCES, UNLOCKED, ItemContext
 from jama_magic.sandbox.wire import JsonDict
 
 RUN_STATUSES = ("PASSED", "FAILED", "BLOCKED", "NOT_RUN", "INPROGRESS")

@@ -6,10 +6,13 @@ from starlette.routing import BaseRoute
 
 from jama_magic.sandbox.routes import (
     admin,
+    history,
     items,
     meta,
     relationships,
     search,
+    subresource_writes,
+    subresources,
     testing,
     writes,
 )
@@ -22,6 +25,9 @@ ROUTES: list[BaseRoute] = [
     *admin.ROUTES,
     *testing.ROUTES,
     *search.ROUTES,
+    *history.ROUTES,
+    *subresources.ROUTES,
+    *subresource_writes.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

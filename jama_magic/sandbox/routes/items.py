@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from jama_magic.sandbox import query
+from jama_magic.sandbox import query, workflow
 from jama_magic.sandbox.responses import (
     ApiError,
     endpoint,
@@ -83,131 +83,30 @@ async def location(request: Request) -> Response:
 
 
 @endpoint
-async def lock(request: Request) -> Response:
-    """``GET /items/{id}/lock``."""
-    item = item_or_404(store_of(request), _item_id(request))
-    return object_response(request, item["lock"])
-
-
-@endpoint
-async def item_tags(request: Request) -> Response:
-    """``GET /items/{id}/tags``."""
+async def synced_items(request: Request) -> Response:
+    """``GET /items/{id}/synceditems``: the other items sharing its global id."""
     store = store_of(request)
-    item_or_404(store, _item_id(request))
-    return page_response(request, store.ds.item_tags.get(_item_id(request), []), store.ds.tags.get)
+    item = item_or_404(store, _item_id(request))
+    return page_response(request, store.synced_with(item), store.ds.items.get)
 
 
 @endpoint
-async def item_tag(request: Request) -> Response:
-    """``GET /items/{id}/tags/{tagId}``."""
+async def sync_status(request: Request) -> Response:
+    """``GET /items/{id}/synceditems/{syncedItemId}/syncstatus``: ``{"inSync": bool}``."""
     store = store_of(request)
-    item_or_404(store, _item_id(request))
-    tag_id = request.path_params["tagId"]
-    if tag_id not in store.ds.item_tags.get(_item_id(request), []):
-        raise not_found("tag on this item", tag_id)
-    return object_response(request, store.ds.tags[tag_id])
-
-
-def _relationships(store: Store, index: dict[int, list[int]], item_id: int) -> list[JsonDict]:
-    return [
-        store.ds.relationships[rid]
-        for rid in index.get(item_id, [])
-        if rid in store.ds.relationships
-    ]
+    item = item_or_404(store, _item_id(request))
+    other_id = request.path_params["syncedItemId"]
+    if other_id not in store.synced_with(item):
+        raise not_found(f"item synced with item {item['id']}", other_id)
+    return object_response(request, {"inSync": workflow.in_sync(item, store.ds.items[other_id])})
 
 
 @endpoint
-async def upstream_relationships(request: Request) -> Response:
-    """``GET /items/{id}/upstreamrelationships``: relationships ending at the item."""
+async def transition_options(request: Request) -> Response:
+    """``GET /items/{id}/workflowtransitionoptions``: the transitions from its status."""
     store = store_of(request)
-    item_or_404(store, _item_id(request))
-    return page_response(request, _relationships(store, store.rels_to, _item_id(request)))
-
-
-@endpoint
-async def downstream_relationships(request: Request) -> Response:
-    """``GET /items/{id}/downstreamrelationships``: relationships starting at the item."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    return page_response(request, _relationships(store, store.rels_from, _item_id(request)))
-
-
-@endpoint
-async def upstream_related(request: Request) -> Response:
-    """``GET /items/{id}/upstreamrelated``: the items upstream of this one."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    rels = _relationships(store, store.rels_to, _item_id(request))
-    return page_response(request, [rel["fromItem"] for rel in rels], store.ds.items.get)
-
-
-@endpoint
-async def downstream_related(request: Request) -> Response:
-    """``GET /items/{id}/downstreamrelated``: the items downstream of this one."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    rels = _relationships(store, store.rels_from, _item_id(request))
-    return page_response(request, [rel["toItem"] for rel in rels], store.ds.items.get)
-
-
-@endpoint
-async def versions(request: Request) -> Response:
-    """``GET /items/{id}/versions``."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    return page_response(request, store.item_versions(_item_id(request)))
-
-
-def _version(store: Store, item_id: int, number: int) -> JsonDict:
-    for version in store.item_versions(item_id):
-        if version["versionNumber"] == number:
-            return version
-    raise not_found(f"version of item {item_id}", number)
-
-
-@endpoint
-async def version(request: Request) -> Response:
-    """``GET /items/{id}/versions/{versionNum}``."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    return object_response(
-        request, _version(store, _item_id(request), request.path_params["versionNum"])
-    )
-
-
-@endpoint
-async def versioned_item(request: Request) -> Response:
-    """``GET /items/{id}/versions/{versionNum}/versioneditem``: the item as of that version."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    number = request.path_params["versionNum"]
-    _version(store, _item_id(request), number)
-    return object_response(request, store.versioned_item(_item_id(request), number))
-
-
-@endpoint
-async def item_activities(request: Request) -> Response:
-    """``GET /items/{id}/activities``."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    rows = [a for a in store.ds.activities.values() if a["item"] == _item_id(request)]
-    return page_response(request, rows)
-
-
-@endpoint
-async def item_attachments(request: Request) -> Response:
-    """``GET /items/{id}/attachments``."""
-    store = store_of(request)
-    item_or_404(store, _item_id(request))
-    ids = store.ds.item_attachments.get(_item_id(request), [])
-    return page_response(request, ids, store.ds.attachments.get)
-
-
-@endpoint
-async def empty_list(request: Request) -> Response:
-    """Sub-resources the sandbox keeps empty (comments, links, synced items, transitions)."""
-    item_or_404(store_of(request), _item_id(request))
-    return page_response(request, [])
+    item = item_or_404(store, _item_id(request))
+    return page_response(request, workflow.options(store.ds, item))
 
 
 ROUTES = [
@@ -216,22 +115,9 @@ ROUTES = [
     Route("/items/{id:int}/children", children, methods=["GET"]),
     Route("/items/{id:int}/parent", parent, methods=["GET"]),
     Route("/items/{id:int}/location", location, methods=["GET"]),
-    Route("/items/{id:int}/lock", lock, methods=["GET"]),
-    Route("/items/{id:int}/tags", item_tags, methods=["GET"]),
-    Route("/items/{id:int}/tags/{tagId:int}", item_tag, methods=["GET"]),
-    Route("/items/{id:int}/upstreamrelationships", upstream_relationships, methods=["GET"]),
-    Route("/items/{id:int}/downstreamrelationships", downstream_relationships, methods=["GET"]),
-    Route("/items/{id:int}/upstreamrelated", upstream_related, methods=["GET"]),
-    Route("/items/{id:int}/downstreamrelated", downstream_related, methods=["GET"]),
-    Route("/items/{id:int}/versions", versions, methods=["GET"]),
-    Route("/items/{id:int}/versions/{versionNum:int}", version, methods=["GET"]),
+    Route("/items/{id:int}/synceditems", synced_items, methods=["GET"]),
     Route(
-        "/items/{id:int}/versions/{versionNum:int}/versioneditem", versioned_item, methods=["GET"]
+        "/items/{id:int}/synceditems/{syncedItemId:int}/syncstatus", sync_status, methods=["GET"]
     ),
-    Route("/items/{id:int}/activities", item_activities, methods=["GET"]),
-    Route("/items/{id:int}/attachments", item_attachments, methods=["GET"]),
-    *[
-        Route(f"/items/{{id:int}}/{name}", empty_list, methods=["GET"])
-        for name in ("comments", "links", "synceditems", "workflowtransitionoptions")
-    ],
+    Route("/items/{id:int}/workflowtransitionoptions", transition_options, methods=["GET"]),
 ]

@@ -148,7 +148,7 @@ class Reader:
             found.relationships.append(dict(resp.data))
 
     async def lookups(self, projects: Iterable[int]) -> Lookups:
-        """Item types, users, projects, releases of ``projects``, options of the pick lists in use."""
+        """Item types, users, projects, releases of ``projects``, options of pick lists in use."""
         types, rel_types, users, all_projects, *releases = await asyncio.gather(
             self.get("/itemtypes", all_pages=True),
             self.get("/relationshiptypes", all_pages=True),

@@ -170,7 +170,7 @@ def _sql_values(values: list[Any], sql: str) -> Any:
 
     if sql == "JSON":
         return pd.array([_json(value) for value in values], dtype=object)
-    dtype = {"BIGINT": "Int64", "BOOLEAN": "boolean", "DOUBLE": "Float64"}.get(sql, object)
+    dtype: Any = {"BIGINT": "Int64", "BOOLEAN": "boolean", "DOUBLE": "Float64"}.get(sql, object)
     return pd.array(values, dtype=dtype)
 
 

@@ -59,7 +59,8 @@ def _insert_sql(table: str) -> str:
 
 def _values(table: str, obj: Mapping[str, Any]) -> list[Any]:
     name = display_name(_TABLE_KINDS[table], obj)
-    fields = obj.get("fields") if isinstance(obj.get("fields"), Mapping) else {}
+    found = obj.get("fields")
+    fields: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     values: list[Any] = []
     for column in _EXTRA[table]:
         if column == "obj":

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
 from ..frames import frame_from_tree
-from .db import one, rows
+from .db import rows
 from .fetch import ProgressFactory
 from .itemrows import read_tree
 from .lookuprows import MirrorNames
@@ -59,17 +59,18 @@ class Mirror:
     ) -> pandas.DataFrame:
         """Relationships (index ``id``): fromItem, toItem, relationshipType, suspect;
         ``resolve=True`` shows document keys and relationship type names instead of ids."""
-        frame = self.connection.execute(
-            _RESOLVED if resolve else _PLAIN, [self._projects(projects)]
-        ).df()
-        return frame.set_index("id")
+        query = _RESOLVED if resolve else _PLAIN
+        frame: pandas.DataFrame = self.connection.execute(query, [self._projects(projects)]).df()
+        indexed: pandas.DataFrame = frame.set_index("id")
+        return indexed
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> pandas.DataFrame:
         """Run SQL on the mirror's tables; the result as a DataFrame."""
         import duckdb
 
         try:
-            return self.connection.execute(query, params).df()
+            frame: pandas.DataFrame = self.connection.execute(query, params).df()
+            return frame
         except duckdb.Error as exc:
             raise JamaUsageError(f"SQL error: {str(exc).splitlines()[0]}") from None
 
@@ -81,7 +82,9 @@ class Mirror:
 
     def history(self) -> pandas.DataFrame:
         """One row per completed sync, oldest first."""
-        return self.connection.execute(f"select * from syncs order by id").df().set_index("id")
+        frame: pandas.DataFrame = self.connection.execute("select * from syncs order by id").df()
+        indexed: pandas.DataFrame = frame.set_index("id")
+        return indexed
 
     def projects(self) -> list[int]:
         """The mirrored project ids."""
@@ -107,7 +110,8 @@ class Mirror:
         lines = [f"Mirror {self.path} ({_size(self.path)})"]
         for project, name, items, rels, stamp in self.summary():
             lines.append(
-                f"  project {project} {name or ''}: {items} items, {rels} relationships, synced {stamp}"
+                f"  project {project} {name or ''}: {items} items, {rels} relationships, "
+                f"synced {stamp}"
             )
         last = self.last_sync
         lines.append(f"  last sync: {last}" if last else "  never synced")
@@ -117,8 +121,8 @@ class Mirror:
         if self._con is None:
             return html.escape(repr(self))
         body = "".join(
-            f"<tr><td>{p}</td><td>{html.escape(str(n or ''))}</td><td>{i}</td><td>{r}</td><td>{html.escape(str(s))}</td></tr>"
-            for p, n, i, r, s in self.summary()
+            "<tr>" + "".join(f"<td>{html.escape(str(v or ''))}</td>" for v in row) + "</tr>"
+            for row in self.summary()
         )
         last = self.last_sync
         return (

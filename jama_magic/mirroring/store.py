@@ -111,7 +111,7 @@ def open_store(
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     duckdb = _duckdb()
     try:
-        return duckdb.connect(str(path))
+        return _typed(duckdb.connect(str(path)))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise MirrorBusyError(
@@ -121,6 +121,10 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
         raise MirrorError(f"cannot open mirror {path}: {_first_line(exc)}") from None
     except duckdb.Error as exc:
         raise MirrorError(f"cannot open mirror {path}: {_first_line(exc)}") from None
+
+
+def _typed(con: Any) -> duckdb.DuckDBPyConnection:
+    return con  # type: ignore[no-any-return]
 
 
 def _duckdb() -> Any:

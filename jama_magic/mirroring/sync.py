@@ -48,7 +48,8 @@ class SyncReport:
         text = (
             f"{kind} sync of project {', '.join(map(str, self.projects))}: "
             f"{self.created} created, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.relationships} relationship changes; {self.requests} requests in {self.elapsed:.1f} s"
+            f"{self.relationships} relationship changes; "
+            f"{self.requests} requests in {self.elapsed:.1f} s"
         )
         if self.missed:
             text += "; missed by earlier syncs: " + ", ".join(
@@ -253,7 +254,8 @@ def _apply_relationships(con: duckdb.DuckDBPyConnection, change: Changes) -> int
     dead = sorted(change.deleted_items)
     run(
         con,
-        "delete from relationships where fromItem in (select unnest(?)) or toItem in (select unnest(?))",
+        "delete from relationships"
+        " where fromItem in (select unnest(?)) or toItem in (select unnest(?))",
         [dead, dead],
     )
     _write_relationships(con, change.project, change.relationships)

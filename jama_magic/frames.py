@@ -77,7 +77,9 @@ def to_dataframe(
     if not rows:
         return _empty_frame()
     tree = flatten_rows(rows)
-    return frame_from_tree(tree, linked=linked, resolve=resolve, text=text, names=names, links=links)
+    return frame_from_tree(
+        tree, linked=linked, resolve=resolve, text=text, names=names, links=links
+    )
 
 
 def frame_from_tree(

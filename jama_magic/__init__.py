@@ -30,6 +30,7 @@ from .errors import (
     JamaRequestError,
     JamaUsageError,
 )
+from .mirroring import Mirror, mirror, sync
 from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
@@ -47,6 +48,7 @@ __all__ = [
     "JamaRequestError",
     "JamaResponse",
     "JamaUsageError",
+    "Mirror",
     "Secret",
     "__version__",
     "arequest",
@@ -54,6 +56,7 @@ __all__ = [
     "connect",
     "disconnect",
     "load_ipython_extension",
+    "mirror",
     "panel",
     "registry",
     "request",
@@ -61,6 +64,7 @@ __all__ = [
     "settings",
     "start_sandbox",
     "stop_sandbox",
+    "sync",
     "unload_ipython_extension",
 ]
 

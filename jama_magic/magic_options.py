@@ -34,6 +34,8 @@ SUBCOMMANDS: Final = (
     "sandbox",
     "panel",
     "help",
+    "sync",
+    "mirror",
 )
 REQUEST: Final = "request"  # the options table of `%jama [METHOD] URL ...`
 
@@ -176,6 +178,13 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
     ),
     "panel": (),
     "help": (),
+    # the local mirror (jama_magic.mirroring)
+    "sync": (
+        _CONNECTION,
+        Option(("--to",), "mirror file (default: one per connection)", {"metavar": "PATH"}),
+        Option(("--full",), "re-read everything and report what was missed", FLAG),
+    ),
+    "mirror": (_CONNECTION,),
 }
 
 # Positional arguments of the subcommands: (name, nargs, what it completes to).
@@ -184,6 +193,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
     "help": ("topic", "?", "topic"),
+    "sync": ("projects", "+", "nothing"),
 }
 
 

@@ -243,6 +243,21 @@ class JamaMagic(Magics):
         given = any(v is not None for v in options.values())
         print(sandbox_text(sb.url, conn, reused=was is not None, options_given=given))
 
+    # the local mirror (jama_magic.mirroring)
+    def _do_sync(
+        self, projects: list[str], connection: str | None, to: str | None, full: bool
+    ) -> Any:
+        from .mirroring import sync
+
+        found = sync(projects, connection=connection, path=to, full=full)
+        print(found.last_sync)
+        return found
+
+    def _do_mirror(self, connection: str | None) -> Any:
+        from .mirroring import mirror
+
+        return mirror(connection=connection)
+
     def _do_panel(self) -> Any:
         try:
             import jama_magic

@@ -41,7 +41,9 @@ def test_sync_then_mirror(ip: InteractiveShell, conn: None, tmp_path: Path) -> N
     m.close()
 
 
-def test_sync_to_path_and_unknown_project_name(ip: InteractiveShell, conn: None, tmp_path: Path) -> None:
+def test_sync_to_path_and_unknown_project_name(
+    ip: InteractiveShell, conn: None, tmp_path: Path
+) -> None:
     """--to writes where asked; a project name nobody has is one line listing the projects."""
     target = tmp_path / "here.duckdb"
     m = ip.run_line_magic("jama", f"sync 'Mobile App' -c msb --to {target}")

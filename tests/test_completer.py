@@ -25,6 +25,8 @@ def test_first_word_offers_subcommands_and_methods() -> None:
         "sandbox",
         "panel",
         "help",
+        "sync",
+        "mirror",
         "GET",
         "POST",
         "PUT",

@@ -67,7 +67,7 @@ __all__ = [
 
 def panel(**kwargs: Any) -> Any:
     """Show the point-and-click request panel (needs ipywidgets)."""
-    from .panel_app import JamaPanel
+    from .widgets import JamaPanel
 
     return JamaPanel(**kwargs).show()
 

@@ -20,7 +20,6 @@ import httpx
 
 from . import runner
 from .auth import Authenticator
-from .client_http import mask_auth, translate_error, verify_option
 from .connections import Connection, registry
 from .errors import (
     JamaRequestError,
@@ -41,6 +40,7 @@ from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable
 from .secrets import MASK
 from .settings import Settings
 from .settings import settings as default_settings
+from .transport import mask_auth, translate_error, verify_option
 
 __all__ = ["JamaClient", "client_for"]
 

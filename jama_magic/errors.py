@@ -23,7 +23,7 @@ line that says what went wrong and never contains a secret::
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
 
-httpx errors are translated once, in ``client.py``, with ``raise ... from exc``.
+httpx errors are translated once, in ``transport.py``, with ``raise ... from exc``.
 """
 
 from __future__ import annotations

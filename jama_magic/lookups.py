@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from .errors import ForbiddenError, JamaUsageError, NotFoundError
-from .frames_resolve import display_name
+from .frames.resolve import display_name
 
 __all__ = ["ConnectionLookups", "clear_lookups", "lookups_for", "lookups_for_response"]
 

@@ -630,7 +630,7 @@ def test_oauth_dry_run_names_the_client_secret_variable(ip: InteractiveShell, sb
     jm.connect("oa", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret)
     ran = run(ip, "%jama GET /projects -c oa --dry-run")
     shown = ran.out + str(ran.result)
-    from jama_magic.magics_support import dry_run_text
+    from jama_magic.magics.support import dry_run_text
 
     text = dry_run_text(ran.result)
     assert "$JAMA_OA_CLIENT_SECRET" in text and "JAMA_OA_PASSWORD" not in text

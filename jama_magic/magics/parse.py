@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from . import catalog
-from .errors import JamaUsageError
-from .magic_options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
+from .. import catalog
+from ..errors import JamaUsageError
+from ..request import NO_BODY, JamaRequest
+from .options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
 from .placeholders import load_json
-from .request import NO_BODY, JamaRequest
 
 __all__ = [
     "MagicParseError",

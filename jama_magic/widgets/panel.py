@@ -18,13 +18,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from .catalog import endpoint_paths
-from .client import client_for
-from .connections import registry
-from .errors import JamaError, JamaUsageError, error_for_status
-from .panel_cell import parse_body_text, to_cell
-from .panel_editors import PairsEditor
-from .panel_view import (
+from ..catalog import endpoint_paths
+from ..client import client_for
+from ..connections import registry
+from ..errors import JamaError, JamaUsageError, error_for_status
+from ..request import METHODS, NO_BODY, JamaRequest
+from ..response import JamaResponse
+from .cell import parse_body_text, to_cell
+from .editors import PairsEditor
+from .view import (
     PANEL_CSS,
     PanelProgress,
     body_html,
@@ -34,8 +36,6 @@ from .panel_view import (
     status_html,
     table_html,
 )
-from .request import METHODS, NO_BODY, JamaRequest
-from .response import JamaResponse
 
 __all__ = ["JamaPanel"]
 

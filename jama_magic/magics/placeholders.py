@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BodyError
+from ..errors import BodyError
 
 __all__ = ["InvalidJSONError", "PlaceholderError", "load_json", "render"]
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from .display import summary_line
-from .errors import JamaError, one_line
+from ..display import summary_line
+from ..errors import JamaError, one_line
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .response import JamaResponse
+    from ..response import JamaResponse
 
 __all__ = [
     "PANEL_CSS",

@@ -1,6 +1,6 @@
 """The ``%jama`` / ``%%jama`` magics: a thin IPython adapter over the core.
 
-Parsing lives in ``magic_parse``, body templating in ``placeholders``,
+Parsing lives in ``parse``, body templating in ``placeholders``,
 completion in ``completer``, and everything that talks to Jama in the core.
 This module turns a line into calls, shows results, and turns every expected
 failure into one line (an exact ``UsageError``: IPython prints it without a traceback).
@@ -15,13 +15,16 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import TraitError, validate
 
-from . import api, catalog
-from .client import client_for
-from .connections import registry
-from .errors import InvalidSettingError, JamaError, JamaHTTPError, one_line
-from .magic_parse import RequestSpec, Subcommand, build_request, parse_line, usage
-from .magics_progress import notebook_progress
-from .magics_support import (
+from .. import api, catalog
+from ..client import client_for
+from ..connections import registry
+from ..errors import InvalidSettingError, JamaError, JamaHTTPError, one_line
+from ..response import JamaResponse
+from ..settings import SETTINGS, settings
+from ..settings import validate as check_setting
+from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
+from .progress import notebook_progress
+from .support import (
     Bool,
     Float,
     Int,
@@ -35,9 +38,6 @@ from .magics_support import (
     uninstall_formatters,
     whoami_text,
 )
-from .response import JamaResponse
-from .settings import SETTINGS, settings
-from .settings import validate as check_setting
 
 __all__ = ["JamaMagic", "load_ipython_extension", "unload_ipython_extension"]
 

@@ -1,6 +1,6 @@
 """IPython-side helpers of the magics: settings traits, completion hook, display texts.
 
-Kept out of ``magics.py`` so that module reads as the list of commands.
+Kept out of ``commands.py`` so that module reads as the list of commands.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any
 import traitlets
 from traitlets import TraitError
 
+from ..connections import Connection, registry
+from ..errors import InvalidSettingError
+from ..response import JamaResponse, RequestView
+from ..secrets import env_var_name
+from ..settings import settings
 from .completer import complete, magic_tail
-from .connections import Connection, registry
-from .errors import InvalidSettingError
-from .response import JamaResponse, RequestView
-from .secrets import env_var_name
-from .settings import settings
 
 __all__ = [
     "Bool",

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from .request import JamaRequest
-from .response import JamaResponse, RequestView
+from ..request import JamaRequest
+from ..response import JamaResponse, RequestView
 
 __all__ = ["Exchange", "as_requested", "merge_pages", "rows_of", "total_of"]
 

@@ -37,11 +37,11 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .errors import JamaProtocolError
-from .paging_keyset import KeysetFetch
-from .paging_merge import Exchange, as_requested, merge_pages, rows_of, total_of
-from .request import JamaRequest
-from .response import JamaResponse
+from ..errors import JamaProtocolError
+from ..request import JamaRequest
+from ..response import JamaResponse
+from .keyset import KeysetFetch
+from .merge import Exchange, as_requested, merge_pages, rows_of, total_of
 
 __all__ = ["MAX_PAGE", "Page", "Progress", "fetch_pages", "merge_pages", "plan_pages"]
 

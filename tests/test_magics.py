@@ -17,12 +17,10 @@ from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
 import jama_magic as jm
-from jama_magic import api
-from jama_magic.connections import registry
+from jama_magic import api, registry, settings
 from jama_magic.errors import NotFoundError
 from jama_magic.response import JamaResponse, RequestView
 from jama_magic.sandbox import RESTRICTED_PROJECT_ID, Sandbox
-from jama_magic.settings import settings
 
 ITEM = {
     "project": 20,

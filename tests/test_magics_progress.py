@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 
 import jama_magic as jm
-from jama_magic.connections import registry
+from jama_magic import registry
 from jama_magic.magics.progress import ProgressState, WidgetProgress, notebook_progress
 from jama_magic.paging import Progress
 from jama_magic.request import JamaRequest

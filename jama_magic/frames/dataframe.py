@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import JamaUsageError
+from ..errors import NotAListError
 from .columns import Column, flatten_rows
 from .dtypes import column_array
 from .fields import field_defs
@@ -52,10 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["NameSource", "NotAListError", "to_dataframe"]
 
 _SNIFF_ROWS = 200
-
-
-class NotAListError(JamaUsageError):
-    """The body is not a list, so it has no DataFrame view."""
 
 
 def to_dataframe(

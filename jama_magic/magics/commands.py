@@ -17,11 +17,12 @@ from traitlets import TraitError, validate
 
 from .. import api, catalog
 from ..client import client_for
-from ..connections import registry
-from ..errors import InvalidSettingError, JamaError, JamaHTTPError, one_line
+from ..display import one_line
+from ..errors import InvalidSettingError, JamaError, JamaHTTPError
 from ..response import JamaResponse
-from ..settings import SETTINGS, settings
+from ..settings import SETTINGS
 from ..settings import validate as check_setting
+from ..state import session
 from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
 from .progress import notebook_progress
 from .support import (
@@ -143,11 +144,11 @@ class JamaMagic(Magics):
         try:
             return self._run(line, cell)
         except JamaError as exc:
-            if not settings.short_errors:
+            if not session.settings.short_errors:
                 raise
             raise UsageError(one_line(exc)) from None
         except KeyboardInterrupt:
-            if not settings.short_errors:
+            if not session.settings.short_errors:
                 raise
             raise UsageError(
                 "interrupted: the request and any pages in flight were cancelled"
@@ -201,7 +202,7 @@ class JamaMagic(Magics):
     def _do_connect(self, **kwargs: Any) -> None:
         conn = api.connect(**kwargs)
         flags = [f for f in ("read_only", "confirm_writes") if getattr(conn, f)]
-        default = " (default)" if registry.default_name == conn.nickname else ""
+        default = " (default)" if session.registry.default_name == conn.nickname else ""
         saved = ", saved without secrets" if kwargs.get("save") else ""
         extra = f" [{', '.join(flags)}]" if flags else ""
         print(
@@ -218,12 +219,12 @@ class JamaMagic(Magics):
         return table
 
     def _do_use(self, nickname: str) -> None:
-        conn = registry.use(nickname)
+        conn = session.registry.use(nickname)
         print(f"default connection: '{conn.nickname}' ({conn.api_root})")
 
     def _do_disconnect(self, nickname: str, forget: bool) -> None:
         api.disconnect(nickname, forget=forget)
-        left = registry.default_name
+        left = session.registry.default_name
         tail = f"; default is now '{left}'" if left else ""
         print(f"disconnected '{nickname}'{' and forgot it' if forget else ''}{tail}")
 

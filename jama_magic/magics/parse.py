@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from .. import catalog
-from ..errors import JamaUsageError
+from ..errors import MagicParseError
 from ..request import NO_BODY, JamaRequest
 from .options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
 from .placeholders import load_json
@@ -35,10 +35,6 @@ Evaluate = Callable[[str], Any]
 Pairs = tuple[tuple[str, str], ...]
 _OTHER_HTTP_METHODS = ("HEAD", "OPTIONS", "TRACE")
 _SECRET_FLAGS = ("--password", "--passwd", "--pass", "--secret", "--client-secret", "--token")
-
-
-class MagicParseError(JamaUsageError):
-    """The ``%jama`` line could not be understood."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..display import summary_line
-from ..errors import JamaError, one_line
+from ..display import one_line, summary_line
+from ..errors import JamaError
 
 if TYPE_CHECKING:
     import pandas as pd

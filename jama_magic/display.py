@@ -1,4 +1,4 @@
-"""How a response looks: an HTML summary for Jupyter and a compact text form.
+"""How a response and an error look: HTML and text forms, and errors as one line with a hint.
 
 Pure string building (pandas only for the table preview); no IPython here.
 """
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     ForbiddenError,
     JamaConnectError,
+    JamaError,
     JamaTimeoutError,
     JamaTLSError,
     NotFoundError,
@@ -22,9 +23,19 @@ from .secrets import env_var_name
 from .state import session
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .response import JamaResponse
 
-__all__ = ["hint_for", "one_line", "render_html", "render_text", "summary_line"]
+__all__ = [
+    "body_text",
+    "dataframe_view",
+    "hint_for",
+    "one_line",
+    "render_html",
+    "render_text",
+    "summary_line",
+]
 
 
 def _size(n: int) -> str:
@@ -55,16 +66,33 @@ def summary_line(resp: JamaResponse) -> str:
     return " · ".join(parts)
 
 
+def body_text(body: Any) -> str:
+    """A body as text: JSON pretty-printed, text as it is, binary as its size, none as ""."""
+    if body is None:
+        return ""
+    if isinstance(body, bytes):
+        return f"<{len(body)} bytes of binary data>"
+    if isinstance(body, str):
+        return body
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
 def _pretty(body: Any, limit: int = 4000) -> str:
-    if isinstance(body, dict | list):
-        text = json.dumps(body, indent=2, ensure_ascii=False)
-    elif isinstance(body, bytes):
-        text = f"<{len(body)} bytes of binary data>"
-    else:
-        text = "" if body is None else str(body)
+    text = body_text(body)
     return (
         text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} more characters)"
     )
+
+
+def dataframe_view(resp: JamaResponse, *, text: bool = False) -> pd.DataFrame:
+    """The DataFrame view to show: ids resolved to names when possible, else plain.
+
+    Resolving names costs lookups over the network; a failure there must not hide the table.
+    """
+    try:
+        return resp.to_dataframe(resolve=True, text=text)
+    except JamaError:
+        return resp.to_dataframe(text=text)
 
 
 def render_text(resp: JamaResponse) -> str:

@@ -17,7 +17,7 @@ from traitlets import TraitError, validate
 
 from .. import api, catalog
 from ..client import client_for
-from ..display import one_line
+from ..display import dataframe_view, one_line
 from ..errors import InvalidSettingError, JamaError, JamaHTTPError
 from ..response import JamaResponse
 from ..settings import SETTINGS
@@ -186,7 +186,7 @@ class JamaMagic(Magics):
                 f"{resp.status_code} {resp.reason}: an error response has no table"
                 f"{': ' + resp.message if resp.message else ''} (it is kept as _jama)"
             )
-        return _dataframe(resp) if spec.df else resp
+        return dataframe_view(resp) if spec.df else resp
 
     def _store(self, resp: JamaResponse, out: str | None) -> None:
         self._shell.push({LAST_RESPONSE: resp}, interactive=False)
@@ -254,14 +254,6 @@ class JamaMagic(Magics):
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(self.jama.__doc__ or "") if topic is None else usage(topic))
-
-
-def _dataframe(resp: JamaResponse) -> Any:
-    """The DataFrame view: ids resolved to names when possible, else plain."""
-    try:
-        return resp.to_dataframe(resolve=True)
-    except JamaError:
-        return resp.to_dataframe(resolve=False)
 
 
 def load_ipython_extension(ip: Any) -> None:

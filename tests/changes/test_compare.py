@@ -145,3 +145,12 @@ def test_duplicate_ids_are_refused() -> None:
     twice = pd.concat([AFTER, AFTER.loc[[1]]])
     with pytest.raises(JamaUsageError, match=r"the second frame has more than one row .* 1$"):
         compare_frames(BEFORE, twice)
+
+
+def test_public_names() -> None:
+    """``jm.diff``, ``jm.diff_versions``, ``jm.diff_baselines`` and ``jm.Diff`` are exported."""
+    import jama_magic as jm
+    from jama_magic import changes
+
+    for name in ("Diff", "diff", "diff_baselines", "diff_versions"):
+        assert getattr(jm, name) is getattr(changes, name) and name in jm.__all__

@@ -1,14 +1,19 @@
 """``diff_baselines``: two baselines of a project compared, or a baseline and the project now.
 
-Cost, for two baselines of N items of which k differ (version changed,
-added or removed), nothing kept yet: 2 requests for the baselines, 2 × ⌈N/50⌉
-pages of ``versioneditems`` read concurrently, then one
-``versionedrelationships`` request per side for each of the k items (Jama has
-no bulk read of a baseline's relationships), one for the relationship type
-names when relationships changed, and the connection's name lookups the
-first time. Items whose version is the same in both baselines are equal by
-Jama's definition and are not compared; their relationships are taken as
-unchanged, which is what a new version of an item records.
+Items whose version is the same in both baselines are equal by Jama's
+definition and are not compared. Relationships are no part of an item's
+version, but writing one touches the ``lastActivityDate`` of both its items,
+so the items whose relationships can differ are those at another version,
+added or removed, or with activity since the first baseline was taken (one
+bulk read: ``/abstractitems?project=&lastActivityDate=``). Only their
+``versionedrelationships`` are read, one request per item and baseline
+(Jama has no bulk read of a baseline's relationships).
+
+Cost, for two baselines of N items of which k may differ, nothing kept yet:
+2 requests for the baselines, 2 × ⌈N/50⌉ pages of ``versioneditems`` read
+concurrently, the pages of items active since the first baseline, up to 2k
+``versionedrelationships``, one for the relationship type names when
+relationships changed, and the connection's name lookups the first time.
 
 Against the project now (``b=None``), the current items are read in bulk
 (``/items?project=``) and compared field by field, and the current
@@ -20,6 +25,7 @@ later than the baseline.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..client import client_for
@@ -75,8 +81,11 @@ def _between(
     changes = compare_frames(*item_frames(client, _located(before), _located(after)))
     rels = []
     if relationships:
-        old, new = _read_relationships(client, [(old, _ids(before)), (new, _ids(after))], progress)
-        was, now = _touching(old, _ids(before)), _touching(new, _ids(after))
+        old = _with_activity(client, old, new)
+        touched = moved | old.active
+        wanted = [(old, touched & _ids(old.items)), (new, touched & _ids(new.items))]
+        old, new = _read_relationships(client, wanted, progress)
+        was, now = _touching(old, wanted[0][1]), _touching(new, wanted[1][1])
         rels = _relationship_changes(client, was, now, [*old.items, *new.items])
     _keep(mirror, old, new)
     return Diff.of(changes, rels, title=f"{_name(old)} → {_name(new)}")
@@ -105,6 +114,27 @@ def _against_now(
         rels = _relationship_changes(client, _touching(old, wanted), now, [*old.items, *current])
     _keep(mirror, old)
     return Diff.of(changes, rels, title=f"{_name(old)} → now")
+
+
+def _with_activity(
+    client: JamaClient, old: BaselineSnapshot, new: BaselineSnapshot
+) -> BaselineSnapshot:
+    """``old`` knowing which items had activity since it was taken, as late as ``new``."""
+    until = str(new.baseline.get("createdDate") or "")
+    if old.active_covers is not None and _at_or_before(until, old.active_covers):
+        return old
+    since = old.baseline.get("createdDate")
+    query = {"project": old.baseline.get("project"), "lastActivityDate": since}
+    (rows,) = get_many(client, [("/abstractitems", query, True)])
+    active = frozenset(row["id"] for row in rows or [])
+    # Read now, so it covers every baseline taken up to `until` (already taken).
+    return replace(old, active=active, active_covers=until)
+
+
+def _at_or_before(first: str, second: str) -> bool:
+    import pandas as pd
+
+    return bool(pd.Timestamp(first) <= pd.Timestamp(second))
 
 
 def _version_changes(old: list[JsonDict], new: list[JsonDict]) -> set[int]:
@@ -176,7 +206,8 @@ def _relationship_changes(
     changes = compare_relationships(before, after, keys=keys, type_names={})
     if not changes:
         return []
-    names = relationship_type_names(client)
+    kinds = {ref(rel.get("relationshipType")) for rel in [*before, *after]}
+    names = relationship_type_names(client, {kind for kind in kinds if kind is not None})
     return compare_relationships(before, after, keys=keys, type_names=names)
 
 

@@ -11,11 +11,11 @@ that both sides get the same column names.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import runner
-from ..errors import JamaUsageError, NotFoundError
+from ..errors import JamaUsageError
 from ..frames import to_dataframe
 from ..lookups import lookups_for
 
@@ -81,10 +81,6 @@ def item_id(client: JamaClient, item: int | str) -> tuple[int, str | None]:
     return int(found[0]["id"]), key
 
 
-def relationship_type_names(client: JamaClient) -> dict[int, str]:
-    """Relationship type id → name (one paged read)."""
-    try:
-        data = client.request("GET", "/relationshiptypes", all_pages=True).data or []
-    except NotFoundError:
-        return {}
-    return {row["id"]: str(row.get("name") or row["id"]) for row in data if "id" in row}
+def relationship_type_names(client: JamaClient, ids: Iterable[int]) -> dict[int, str]:
+    """Relationship type id → name, from the connection's lookups (read once a session)."""
+    return lookups_for(client).names("relationshiptypes", ids)

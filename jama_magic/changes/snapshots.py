@@ -33,6 +33,11 @@ class BaselineSnapshot:
     baseline: JsonDict
     items: list[JsonDict]
     relationships: Mapping[int, list[JsonDict]] = field(default_factory=dict)
+    # Items with activity after the baseline was taken, read when the project
+    # was at least as late as `active_covers` (a date): enough for any diff
+    # against a baseline taken up to then, whose differences are fixed forever.
+    active: frozenset[int] = frozenset()
+    active_covers: str | None = None
 
     @property
     def id(self) -> int:

@@ -45,10 +45,17 @@ def test_diff_item_shows_the_last_edit(ip: InteractiveShell, conn: jm.Connection
     ]
 
 
-def test_diff_baselines_with_options(ip: InteractiveShell, conn: jm.Connection) -> None:
+def test_diff_baselines_with_options(
+    ip: InteractiveShell, conn: jm.Connection, sb: Sandbox
+) -> None:
     """``%jama diff baselines A B -c NICK --no-relationships`` compares two baselines."""
-    d = ip.run_line_magic("jama", "diff baselines 91 92 -c sb --no-relationships")
-    assert isinstance(d, Diff) and d.summary == "no changes"
+    a = sb.take_baseline(20, "Before")
+    body = [{"op": "replace", "path": "/fields/name", "value": "Between two baselines"}]
+    jm.request("PATCH", "/items/1011", body=body)
+    b = sb.take_baseline(20, "After")
+    d = ip.run_line_magic("jama", f"diff baselines {a} {b} -c sb --no-relationships")
+    assert isinstance(d, Diff) and d.summary == "1 changed, 0 added, 0 removed"
+    assert d.changes["id"].tolist() == [1011]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from jama_magic.errors import JamaUsageError
 from jama_magic.sandbox import Sandbox
 
 PROJECT = 20
-BASELINE_A, BASELINE_B = 91, 92  # the sandbox's two baselines of project 20
+BASELINE_A = 91  # a baseline of project 20 in the generated data
 LOOKUP_ROUTES = {
     "GET /itemtypes",
     "GET /users",
@@ -88,8 +88,6 @@ def test_versions_find_exactly_the_seeded_changes(conn: jm.Connection, sb: Sandb
     """Fields patched between two versions: precision and recall 100%, names resolved."""
     item = 1004
     labels = labels_of(item)
-    # Until sandbox2, only versions made by writes hold the item as it was.
-    patch(item, name="A first edit")
     start = latest_version(item)
     option, was, now = other_option(item, "status")
     patch(item, name="A sharper requirement", description="<p>The pump <b>shall</b> stop.</p>")
@@ -141,18 +139,27 @@ def pages(n: int) -> int:
     return math.ceil(n / 50)
 
 
-def test_equal_baselines_cost_only_bulk_reads(conn: jm.Connection, sb: Sandbox) -> None:
-    """Two baselines with the same versions: 2 descriptions + their pages, no per-item request."""
-    size = len(jm.request("GET", f"/baselines/{BASELINE_A}/versioneditems", all_pages=True).data)
-    sb.reset_stats()
-    d = diff_baselines(BASELINE_A, BASELINE_B)
+@pytest.fixture
+def untouched() -> Iterator[Sandbox]:
+    """A sandbox no other test wrote to, as the default connection."""
+    with Sandbox(seed=5) as sandbox:
+        jm.connect("own", url=sandbox.url, username=sandbox.username, password=sandbox.password)
+        yield sandbox
+
+
+def test_equal_baselines_cost_only_bulk_reads(untouched: Sandbox) -> None:
+    """Two baselines with nothing between them: no change, and no per-item request."""
+    a = untouched.take_baseline(PROJECT, "Monday")
+    b = untouched.take_baseline(PROJECT, "Tuesday")
+    size = len(jm.request("GET", f"/baselines/{a}/versioneditems", all_pages=True).data)
+    untouched.reset_stats()
+    d = diff_baselines(a, b)
     assert d.summary == "no changes"
-    assert (
-        d.title == "baseline 91 (Requirements Review Baseline) → baseline 92 (Release 1.0 Baseline)"
-    )
-    assert dict(sb.stats.by_route) == {
+    assert d.title == f"baseline {a} (Monday) → baseline {b} (Tuesday)"
+    assert dict(untouched.stats.by_route) == {
         "GET /baselines/{id}": 2,
         "GET /baselines/{id}/versioneditems": 2 * pages(size),
+        "GET /abstractitems": 1,
     }
 
 
@@ -169,15 +176,83 @@ class DictStore:
         self.kept[snapshot.id] = snapshot
 
 
-def test_kept_baselines_cost_no_request(conn: jm.Connection, sb: Sandbox) -> None:
+def related(item: int) -> set[tuple[int, int]]:
+    """(from, to) of every relationship of an item, read independently."""
+    found = set()
+    for way in ("upstreamrelationships", "downstreamrelationships"):
+        for rel in jm.request("GET", f"/items/{item}/{way}", all_pages=True).data:
+            found.add((rel["fromItem"], rel["toItem"]))
+    return found
+
+
+def seed_changes(sb: Sandbox) -> tuple[set[Any], set[Any], set[int]]:
+    """Edits, a created and a deleted item, a relationship added and one removed.
+
+    Returns the seeded item changes, the seeded relationship changes and the items concerned.
+    """
+    items = jm.request("GET", "/items", query={"project": PROJECT}, all_pages=True).data
+    reqs = [i for i in items if i["documentKey"].split("-")[1] == "REQ"]
+    edited, gone, quiet = reqs[20:23], reqs[-1], reqs[30:32]
+    for number, item in enumerate(edited):
+        patch(item["id"], name=f"Edited since the baseline {number}")
+    rels = jm.request("GET", "/relationships", query={"project": PROJECT}, all_pages=True).data
+    ids = {i["id"] for i in edited} | {gone["id"]} | {i["id"] for i in quiet}
+    dropped = next(r for r in rels if not {r["fromItem"], r["toItem"]} & ids)
+    seeded_rels = {(dropped["fromItem"], dropped["toItem"], "removed")}
+    seeded_rels |= {(a, b, "removed") for a, b in related(gone["id"])}
+    jm.request("DELETE", f"/relationships/{dropped['id']}")
+    jm.request("DELETE", f"/items/{gone['id']}")
+    body = {"fromItem": quiet[0]["id"], "toItem": quiet[1]["id"]}
+    jm.request("POST", "/relationships", body=body)
+    seeded_rels.add((quiet[0]["id"], quiet[1]["id"], "added"))
+    created = jm.request("POST", "/items", body={
+        "project": PROJECT, "itemType": gone["itemType"],
+        "location": {"parent": gone["location"]["parent"]}, "fields": {"name": "Brand new"},
+    }).created_id  # fmt: skip
+    seeded = {(i["id"], "changed", labels_of(i["id"])["name"]) for i in edited}
+    seeded |= {(created, "added", None), (gone["id"], "removed", None)}
+    concerned = ids | {created} | {e for r in seeded_rels for e in r[:2]}
+    return seeded, seeded_rels, concerned
+
+
+def item_rows(d: Diff) -> set[tuple[Any, ...]]:
+    return {row for row in found(d) if row[2] != "relationship"}
+
+
+def relationship_rows(d: Diff) -> set[tuple[Any, ...]]:
+    return {(r.fromItem, r.toItem, r.change) for r in d.relationships.itertuples()}
+
+
+def test_two_baselines_find_exactly_the_seeded_changes(untouched: Sandbox) -> None:
+    """Items and relationships changed between two baselines: precision and recall 100%."""
+    a = untouched.take_baseline(PROJECT, "Review")
+    seeded, seeded_rels, concerned = seed_changes(untouched)
+    b = untouched.take_baseline(PROJECT, "Release")
+    untouched.reset_stats()
+    d = diff_baselines(a, b)
+    assert precision_recall(seeded, item_rows(d)) == (1.0, 1.0)
+    assert precision_recall(seeded_rels, relationship_rows(d)) == (1.0, 1.0)
+    routes = Counter(untouched.stats.by_route)
+    per_item = routes.pop("GET /baselines/{id}/versioneditems/{id}/versionedrelationships")
+    assert per_item <= 2 * len(concerned)
+    assert routes.pop("GET /baselines/{id}") == 2
+    assert routes.pop("GET /abstractitems") == 1
+    assert routes.pop("GET /relationshiptypes") == 1
+    assert set(routes) <= LOOKUP_ROUTES | {"GET /baselines/{id}/versioneditems"}
+
+
+def test_kept_baselines_cost_no_request(untouched: Sandbox) -> None:
     """With a store, the second diff of two baselines sends no request at all."""
+    a = untouched.take_baseline(PROJECT, "Review")
+    seed_changes(untouched)
+    b = untouched.take_baseline(PROJECT, "Release")
     store = DictStore()
-    first = diff_baselines(BASELINE_A, BASELINE_B, mirror=store)
-    assert set(store.kept) == {BASELINE_A, BASELINE_B}
-    sb.reset_stats()
-    second = diff_baselines(BASELINE_A, BASELINE_B, mirror=store)
-    assert sb.stats.requests == 0
-    assert second.summary == first.summary
+    first = diff_baselines(a, b, mirror=store)
+    assert set(store.kept) == {a, b}
+    untouched.reset_stats()
+    second = diff_baselines(a, b, mirror=store)
+    assert untouched.stats.requests == 0
+    assert second.changes.equals(first.changes) and second.summary == first.summary
 
 
 def test_unknown_baseline_is_a_one_line_error(conn: jm.Connection) -> None:
@@ -186,28 +261,11 @@ def test_unknown_baseline_is_a_one_line_error(conn: jm.Connection) -> None:
         diff_baselines(BASELINE_A, 4242)
 
 
-@pytest.fixture
-def untouched() -> Iterator[Sandbox]:
-    """A sandbox no other test wrote to, as the default connection."""
-    with Sandbox(seed=5) as sandbox:
-        jm.connect("own", url=sandbox.url, username=sandbox.username, password=sandbox.password)
-        yield sandbox
-
-
 def test_baseline_against_now_finds_exactly_the_seeded_changes(untouched: Sandbox) -> None:
-    """Edits, a created and a deleted item since a baseline: precision and recall 100%."""
-    items = jm.request("GET", "/items", query={"project": PROJECT}, all_pages=True).data
-    reqs = [i for i in items if i["documentKey"].split("-")[1] == "REQ"]
-    edited, gone = reqs[20:23], reqs[-1]
-    for number, item in enumerate(edited):
-        patch(item["id"], name=f"Edited since the baseline {number}")
-    jm.request("DELETE", f"/items/{gone['id']}")
-    created = jm.request("POST", "/items", body={
-        "project": PROJECT, "itemType": gone["itemType"],
-        "location": {"parent": gone["location"]["parent"]}, "fields": {"name": "Brand new"},
-    }).created_id  # fmt: skip
-    seeded = {(i["id"], "changed", labels_of(i["id"])["name"]) for i in edited}
-    seeded |= {(created, "added", None), (gone["id"], "removed", None)}
-    d = diff_baselines(BASELINE_A, None, relationships=False)
-    assert precision_recall(seeded, found(d)) == (1.0, 1.0)
-    assert d.summary == "3 changed, 1 added, 1 removed"
+    """Items and relationships changed since a baseline: precision and recall 100%."""
+    a = untouched.take_baseline(PROJECT, "Review")
+    seeded, seeded_rels, _ = seed_changes(untouched)
+    d = diff_baselines(a)
+    assert precision_recall(seeded, item_rows(d)) == (1.0, 1.0)
+    assert precision_recall(seeded_rels, relationship_rows(d)) == (1.0, 1.0)
+    assert d.summary.startswith("3 changed, 1 added, 1 removed; ")

@@ -7,6 +7,7 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
     jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
+    jm.diff_baselines(91, 92)       # what changed (also jm.diff_versions, jm.diff)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .api import (
     start_sandbox,
     stop_sandbox,
 )
+from .changes import Diff, diff, diff_baselines, diff_versions
 from .client import JamaClient, client_for
 from .connections import Connection
 from .errors import (
@@ -43,6 +45,7 @@ __version__ = "0.1.0"
 __all__ = [
     "NO_BODY",
     "Connection",
+    "Diff",
     "JamaClient",
     "JamaError",
     "JamaHTTPError",
@@ -55,6 +58,9 @@ __all__ = [
     "arequest",
     "client_for",
     "connect",
+    "diff",
+    "diff_baselines",
+    "diff_versions",
     "disconnect",
     "load_ipython_extension",
     "panel",

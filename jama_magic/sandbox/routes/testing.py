@@ -20,9 +20,9 @@ from jama_magic.sandbox.responses import (
     page_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of, deleted_response
+from jama_magic.sandbox.routes.writes import body_of, deleted_response
 from jama_magic.sandbox.search import sort_rows
-from jama_magic.sandbox.wire import JsonDict, now_timestamp
+from jama_magic.sandbox.wire import JsonDict
 
 
 def _kind(request: Request) -> str:
@@ -205,27 +205,6 @@ async def list_runs(request: Request) -> Response:
     return page_response(request, sort_rows(rows, request.query_params.getlist("sortBy")))
 
 
-@endpoint
-async def run_lock(request: Request) -> Response:
-    """``GET /testruns/{id}/lock``."""
-    run = tw.get_object(store_of(request), "testruns", request.path_params["id"])
-    return object_response(request, run["lock"])
-
-
-@endpoint
-async def put_run_lock(request: Request) -> Response:
-    """``PUT /testruns/{id}/lock {"locked": bool}``."""
-    store = store_of(request)
-    body = v.require_object(await body_of(request))
-    if not isinstance(body.get("locked"), bool):
-        raise ApiError(400, 'The body must be {"locked": true} or {"locked": false}.')
-    lock: JsonDict = {"locked": body["locked"], "lastLockedDate": now_timestamp()}
-    if body["locked"]:
-        lock["lockedBy"] = store.ds.current_user_id
-    tw.set_flag(store, "testruns", request.path_params["id"], "lock", lock)
-    return ok_response()
-
-
 _ONE = "{id:int}"
 ROUTES = [
     Route("/testplans", list_plans, methods=["GET"]),
@@ -252,6 +231,4 @@ ROUTES = [
         f"/testplans/{_ONE}/testgroups/{{groupId:int}}/testcases", post_group_case, methods=["POST"]
     ),
     Route(f"/testcycles/{_ONE}/testruns", cycle_runs, methods=["GET"]),
-    Route(f"/testruns/{_ONE}/lock", run_lock, methods=["GET"]),
-    Route(f"/testruns/{_ONE}/lock", put_run_lock, methods=["PUT"]),
 ]

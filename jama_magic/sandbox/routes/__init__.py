@@ -1,0 +1,33 @@
+"""The API's routes, one module per family; :data:`ROUTES` is all of them in order."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from jama_magic.sandbox.routes import (
+    admin,
+    history,
+    items,
+    meta,
+    relationships,
+    search,
+    subresource_writes,
+    subresources,
+    testing,
+    writes,
+)
+
+ROUTES: list[BaseRoute] = [
+    *meta.ROUTES,
+    *items.ROUTES,
+    *writes.ROUTES,
+    *relationships.ROUTES,
+    *admin.ROUTES,
+    *testing.ROUTES,
+    *search.ROUTES,
+    *history.ROUTES,
+    *subresources.ROUTES,
+    *subresource_writes.ROUTES,
+]
+
+__all__ = ["ROUTES"]

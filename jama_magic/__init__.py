@@ -7,6 +7,8 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
     jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
+    jm.diff_baselines(91, 92)       # what changed (also jm.diff_versions, jm.diff)
+    m = jm.sync(20); m.items()      # a local DuckDB mirror, refreshed incrementally
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from .api import (
     start_sandbox,
     stop_sandbox,
 )
+from .changes import Diff, diff, diff_baselines, diff_versions
 from .client import JamaClient, client_for
-from .connections import Connection, registry
+from .connections import Connection
 from .errors import (
     JamaError,
     JamaHTTPError,
@@ -34,13 +37,17 @@ from .mirroring import Mirror, mirror, sync
 from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
-from .settings import settings
+from .state import session
+
+registry = session.registry  # the connections of this session
+settings = session.settings  # page_size, rate_limit, retries, timeout...
 
 __version__ = "0.1.0"
 
 __all__ = [
     "NO_BODY",
     "Connection",
+    "Diff",
     "JamaClient",
     "JamaError",
     "JamaHTTPError",
@@ -54,6 +61,9 @@ __all__ = [
     "arequest",
     "client_for",
     "connect",
+    "diff",
+    "diff_baselines",
+    "diff_versions",
     "disconnect",
     "load_ipython_extension",
     "mirror",
@@ -71,7 +81,7 @@ __all__ = [
 
 def panel(**kwargs: Any) -> Any:
     """Show the point-and-click request panel (needs ipywidgets)."""
-    from .panel_app import JamaPanel
+    from .widgets import JamaPanel
 
     return JamaPanel(**kwargs).show()
 

@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..frames_columns import ColumnTree, flatten_rows
+from ..frames.columns import ColumnTree, flatten_rows
 from .db import one, quote, rows, run
 
 if TYPE_CHECKING:

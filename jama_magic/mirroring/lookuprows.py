@@ -2,7 +2,7 @@
 relationship types), and the names the DataFrame view shows for their ids.
 
 Each table keeps ``id``, the display name the DataFrame view uses
-(``frames_resolve.display_name``), a few keys worth querying, and the whole
+(``frames.resolve.display_name``), a few keys worth querying, and the whole
 object as JSON. ``MirrorNames`` serves ``frames.NameSource`` from them, so
 ``m.items()`` resolves names with no network.
 """
@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..frames_resolve import display_name
+from ..frames.resolve import display_name
 from .db import rows, run
 
 if TYPE_CHECKING:

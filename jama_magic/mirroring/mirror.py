@@ -219,14 +219,15 @@ def mirror(*, connection: Any = None, path: str | Path | None = None) -> Mirror:
 
 
 def _nickname(connection: Any) -> str:
-    from ..connections import Connection, registry
+    from ..connections import Connection
+    from ..state import session
 
     if isinstance(connection, Connection):
         return connection.nickname
     if isinstance(connection, str):
         return connection  # a mirror outlives the session that registered its connection
     try:
-        return registry.get(None).nickname
+        return session.registry.get(None).nickname
     except JamaUsageError:
         raise JamaUsageError(
             "no default connection: give connection='<nickname>' or path="
@@ -269,6 +270,6 @@ def _project_id(wanted: int | str, known: list[dict[str, Any]]) -> int:
 
 
 def _default_progress(label: str) -> Any:
-    from ..magics_progress import notebook_progress
+    from ..magics.progress import notebook_progress
 
     return notebook_progress()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import runner
+from ..state import session
 from .db import one, rows, run
 from .fetch import LOOKUP_MAX_AGE, Changes, Lookups, ProgressFactory, Reader
 from .itemrows import delete_items, digest, write_items
@@ -70,7 +70,7 @@ def run_sync(
     started = time.monotonic()
     reader = Reader(client, progress)
     plans = {p: None if full else _state(con, p) for p in projects}
-    changes, lookups = runner.run(_read(reader, con, plans))
+    changes, lookups = session.io.run(_read(reader, con, plans))
 
     def report(counts: dict[str, Any]) -> SyncReport:
         return SyncReport(

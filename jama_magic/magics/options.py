@@ -1,6 +1,6 @@
 """The options of every ``%jama`` subcommand and of requests, declared once.
 
-The parser (``magic_parse``), the completer and the help text all read these
+The parser (``parse``), the completer and the help text all read these
 tables, so an option added here is parsed, completed and documented.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .connections import API_VERSIONS
-from .request import METHODS
+from ..connections import API_VERSIONS
+from ..request import METHODS
 
 __all__ = [
     "METHODS",
@@ -33,6 +33,7 @@ SUBCOMMANDS: Final = (
     "whoami",
     "sandbox",
     "panel",
+    "diff",
     "help",
     "sync",
     "mirror",
@@ -177,6 +178,10 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--seed",), "dataset seed", {"type": int, "metavar": "S"}),
     ),
     "panel": (),
+    "diff": (
+        _CONNECTION,
+        Option(("--no-relationships",), "baselines: skip the relationships (fewer requests)", FLAG),
+    ),
     "help": (),
     # the local mirror (jama_magic.mirroring)
     "sync": (
@@ -192,6 +197,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "connect": ("nickname", None, "nothing"),
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
+    "diff": ("words", "+", "nothing"),
     "help": ("topic", "?", "topic"),
     "sync": ("projects", "+", "nothing"),
 }

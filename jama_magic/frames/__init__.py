@@ -1,0 +1,15 @@
+"""The DataFrame view of Jama list bodies (``resp.df``, ``resp.to_dataframe()``, ``--df``).
+
+The entry point is :func:`to_dataframe` (see :mod:`jama_magic.frames.dataframe`), and
+:func:`frame_from_tree` for rows kept flat elsewhere (the mirror's columns);
+the other modules are its steps: ``columns`` (flattening), ``fields`` (what a
+column means), ``tables`` (layout), ``dtypes`` (typed arrays), ``resolve``
+(ids as names) and ``richtext`` (HTML as text).
+"""
+
+from __future__ import annotations
+
+from .dataframe import NotAListError, frame_from_tree, to_dataframe
+from .resolve import NameSource
+
+__all__ = ["NameSource", "NotAListError", "frame_from_tree", "to_dataframe"]

@@ -6,13 +6,16 @@ from starlette.routing import BaseRoute
 
 from jama_magic.sandbox.routes import (
     admin,
+    config_writes,
     history,
     items,
     meta,
+    people,
     relationships,
     search,
     subresource_writes,
     subresources,
+    testgroups,
     testing,
     writes,
 )
@@ -28,6 +31,9 @@ ROUTES: list[BaseRoute] = [
     *history.ROUTES,
     *subresources.ROUTES,
     *subresource_writes.ROUTES,
+    *testgroups.ROUTES,
+    *people.ROUTES,
+    *config_writes.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

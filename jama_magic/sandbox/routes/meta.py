@@ -23,33 +23,6 @@ from jama_magic.sandbox.responses import (
 )
 from jama_magic.sandbox.wire import JsonDict
 
-ENDPOINTS = (
-    "abstractitems",
-    "activities",
-    "attachments",
-    "baselines",
-    "comments",
-    "files",
-    "filters",
-    "items",
-    "itemtypes",
-    "picklistoptions",
-    "picklists",
-    "projects",
-    "relationshiprulesets",
-    "relationships",
-    "relationshiptypes",
-    "releases",
-    "system",
-    "tags",
-    "testcycles",
-    "testplans",
-    "testruns",
-    "usergroups",
-    "users",
-    "workflowtransitions",
-)
-
 
 def _get(table: dict[int, JsonDict], kind: str, object_id: int) -> JsonDict:
     found = table.get(object_id)
@@ -81,8 +54,21 @@ def _one(table: str, kind: str) -> Handler:
 
 @endpoint
 async def api_root(request: Request) -> Response:
-    """``GET /rest/latest/``: the available endpoint names in ``data``."""
-    return json_response({"meta": meta(), "links": {}, "data": list(ENDPOINTS)})
+    """``GET /rest/latest/``: the names ``n`` with a ``GET /n`` route, in ``data``."""
+    return json_response({"meta": meta(), "links": {}, "data": endpoint_names(request)})
+
+
+def endpoint_names(request: Request) -> list[str]:
+    """Top-level collections this app serves with GET, sorted (none that would 404)."""
+    names = {
+        route.path.strip("/")
+        for route in request.app.routes
+        if isinstance(route, Route)
+        and "GET" in (route.methods or ())
+        and route.path.count("/") == 1
+        and route.path != "/"
+    }
+    return sorted(names)
 
 
 @endpoint
@@ -170,12 +156,6 @@ async def tagged_items(request: Request) -> Response:
     return page_response(request, store.tag_items.get(tag_id, []), store.ds.items.get)
 
 
-@endpoint
-async def corsdomains(request: Request) -> Response:
-    """``GET /system/settings/corsdomains``."""
-    return json_response({"meta": meta(), "links": {}, "data": {"domains": []}})
-
-
 ROUTES = [
     Route("/", api_root, methods=["GET"]),
     Route("/projects", _all("projects"), methods=["GET"]),
@@ -205,5 +185,4 @@ ROUTES = [
     Route("/tags", tags, methods=["GET"]),
     Route("/tags/{id:int}", _one("tags", "tag"), methods=["GET"]),
     Route("/tags/{id:int}/items", tagged_items, methods=["GET"]),
-    Route("/system/settings/corsdomains", corsdomains, methods=["GET"]),
 ]

@@ -201,6 +201,7 @@ def _updated(store: Store, old: JsonDict, fields: JsonDict, user: int | None = N
         "fields": {**keep, **fields},
     }
     new["location"] = dict(old["location"])
+    new["type"] = new.pop("type")  # last, also when a quirk had left out a key re-added here
     return new
 
 

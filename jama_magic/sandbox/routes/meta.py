@@ -71,12 +71,32 @@ def endpoint_names(request: Request) -> list[str]:
     return sorted(names)
 
 
+def with_image_url(request: Request, itemtype: JsonDict) -> JsonDict:
+    """The item type with ``image`` as an absolute URL on this server, as Jama sends it."""
+    return {**itemtype, "image": f"{request.url.scheme}://{request.url.netloc}{itemtype['image']}"}
+
+
+@endpoint
+async def itemtypes(request: Request) -> Response:
+    """``GET /itemtypes``."""
+    rows = list(store_of(request).ds.itemtypes.values())
+    return page_response(request, rows, lambda t: with_image_url(request, t))
+
+
+@endpoint
+async def itemtype(request: Request) -> Response:
+    """``GET /itemtypes/{id}``."""
+    found = _get(store_of(request).ds.itemtypes, "item type", request.path_params["id"])
+    return object_response(request, with_image_url(request, found))
+
+
 @endpoint
 async def project_itemtypes(request: Request) -> Response:
     """``GET /projects/{id}/itemtypes``: every type is enabled in every project."""
     store = store_of(request)
     _get(store.ds.projects, "project", request.path_params["id"])
-    return page_response(request, list(store.ds.itemtypes.values()))
+    rows = list(store.ds.itemtypes.values())
+    return page_response(request, rows, lambda t: with_image_url(request, t))
 
 
 @endpoint
@@ -162,8 +182,8 @@ ROUTES = [
     Route("/projects/{id:int}", _one("projects", "project"), methods=["GET"]),
     Route("/projects/{id:int}/itemtypes", project_itemtypes, methods=["GET"]),
     Route("/projects/{id:int}/tags", project_tags, methods=["GET"]),
-    Route("/itemtypes", _all("itemtypes"), methods=["GET"]),
-    Route("/itemtypes/{id:int}", _one("itemtypes", "item type"), methods=["GET"]),
+    Route("/itemtypes", itemtypes, methods=["GET"]),
+    Route("/itemtypes/{id:int}", itemtype, methods=["GET"]),
     Route("/picklists", _all("picklists"), methods=["GET"]),
     Route("/picklists/{id:int}", _one("picklists", "pick list"), methods=["GET"]),
     Route("/picklists/{id:int}/options", picklist_options, methods=["GET"]),

@@ -116,6 +116,7 @@ def _insert(store: Store, item: JsonDict, parent: tuple[str, int]) -> None:
     store.ds.items[item["id"]] = item
     store.project_items[item["project"]].append(item["id"])
     store.children.setdefault(parent, []).append(item["id"])
+    store.global_ids.setdefault(item["globalId"], []).append(item["id"])
     store.history.record(item, "Item created", item["createdBy"], item["createdDate"])
 
 

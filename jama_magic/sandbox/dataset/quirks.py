@@ -3,8 +3,9 @@ every run of a seed (from a random stream of their own):
 
 - about 2% of items have no ``lastActivityDate`` and 2% no ``modifiedBy``
   (real pages miss them on some items);
-- in the small projects about 1% of items repeat the ``documentKey`` of the
-  previous item of their type (keys are not unique in real data);
+- in the small projects the fifth item of each type, and about 1% of the
+  others, repeat the ``documentKey`` of the previous item of their type (keys
+  are not unique in real data);
 - projects carry custom fields (``user1``, ``text1``, ``date1``, ``projectGroup``)
   besides the system ones.
 
@@ -32,12 +33,16 @@ def apply_quirks(
     """
     rng = random.Random(seed * 7_919 + 13)
     previous_key: dict[tuple[int, int], str] = {}
+    seen: dict[tuple[int, int], int] = {}
     for item in items.values():
+        kind = (item["project"], item["itemType"])
+        seen[kind] = seen.get(kind, 0) + 1
         regular = item["project"] == s.LARGE_PROJECT_ID and item["id"] < _REGULAR_IDS
         if not regular:
             _drop_optional(item, rng)
-            _repeat_key(item, rng, previous_key)
-        previous_key[(item["project"], item["itemType"])] = item["documentKey"]
+            if item["project"] != s.LARGE_PROJECT_ID and (seen[kind] == 5 or rng.random() < 0.01):
+                _repeat_key(item, previous_key.get(kind))
+        previous_key[kind] = item["documentKey"]
     for index, project in enumerate(projects.values()):
         project["fields"].update(
             {
@@ -57,9 +62,8 @@ def _drop_optional(item: JsonDict, rng: random.Random) -> None:
         del item["modifiedBy"]
 
 
-def _repeat_key(item: JsonDict, rng: random.Random, previous: dict[tuple[int, int], str]) -> None:
-    key = previous.get((item["project"], item["itemType"]))
-    if key is None or item["project"] == s.LARGE_PROJECT_ID or rng.random() >= 0.01:
+def _repeat_key(item: JsonDict, key: str | None) -> None:
+    if key is None:
         return
     item["documentKey"] = key
     item["fields"]["documentKey"] = key

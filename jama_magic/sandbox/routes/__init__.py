@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from jama_magic.sandbox.routes import (
     admin,
     config_writes,
+    controls,
     history,
     items,
     meta,
@@ -34,6 +35,7 @@ ROUTES: list[BaseRoute] = [
     *testgroups.ROUTES,
     *people.ROUTES,
     *config_writes.ROUTES,
+    *controls.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

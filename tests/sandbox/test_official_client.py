@@ -113,8 +113,7 @@ def test_every_read_method(jama: object, sb: Sandbox) -> None:
     baseline = c.get_baselines(20)[0]
     assert c.get_baseline(baseline["id"])["name"] == baseline["name"]
     assert all(
-        row["baseline"] == baseline["id"]
-        for row in c.get_baselines_versioneditems(baseline["id"])
+        row["baseline"] == baseline["id"] for row in c.get_baselines_versioneditems(baseline["id"])
     )
     assert c.get_filter_results(71, project_id=20)
     assert c.get_item_lock(1003)["locked"] is False

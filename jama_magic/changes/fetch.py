@@ -14,10 +14,10 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import runner
 from ..errors import JamaUsageError
 from ..frames import to_dataframe
 from ..lookups import lookups_for
+from ..state import session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,7 @@ def get_many(
     """The ``data`` of every GET in ``gets``, in order."""
     if not gets:
         return []
-    return runner.run(_gather(client, gets, progress))
+    return session.io.run(_gather(client, gets, progress))
 
 
 async def _gather(client: JamaClient, gets: Sequence[Get], progress: Progress | None) -> list[Any]:

@@ -116,6 +116,7 @@ def _insert(store: Store, item: JsonDict, parent: tuple[str, int]) -> None:
     store.ds.items[item["id"]] = item
     store.project_items[item["project"]].append(item["id"])
     store.children.setdefault(parent, []).append(item["id"])
+    store.global_ids.setdefault(item["globalId"], []).append(item["id"])
     store.history.record(item, "Item created", item["createdBy"], item["createdDate"])
 
 
@@ -201,6 +202,7 @@ def _updated(store: Store, old: JsonDict, fields: JsonDict, user: int | None = N
         "fields": {**keep, **fields},
     }
     new["location"] = dict(old["location"])
+    new["type"] = new.pop("type")  # last, also when a quirk had left out a key re-added here
     return new
 
 

@@ -221,7 +221,9 @@ def unsync(store: Store, item_id: int, synced_id: int) -> None:
 
 
 def _set_global_id(store: Store, item: JsonDict, global_id: str) -> None:
-    store.global_ids.get(item["globalId"], []).remove(item["id"])
+    pool = store.global_ids.get(item["globalId"], [])
+    if item["id"] in pool:
+        pool.remove(item["id"])
     store.global_ids.setdefault(global_id, []).append(item["id"])
     fields = {**item["fields"], "globalId": global_id}
     store.ds.items[item["id"]] = {**item, "globalId": global_id, "fields": fields}

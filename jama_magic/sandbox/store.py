@@ -260,7 +260,9 @@ class Store:
             for table in (self.ds.items, self.ds.testplans, self.ds.testruns):
                 found = table.get(item_id)
                 if found is not None:
-                    table[item_id] = {**found, "lastActivityDate": when}
+                    touched = {**found, "lastActivityDate": when}
+                    touched["type"] = touched.pop("type")
+                    table[item_id] = touched
 
     def next_relationship_id(self) -> int:
         """A fresh relationship id (never one a deleted relationship had)."""

@@ -18,6 +18,7 @@ from jama_magic.sandbox.responses import ApiError, not_found
 from jama_magic.sandbox.store import Store
 from jama_magic.sandbox.wire import JsonDict, today
 
+KEPT = ("documentKey", "globalId", "testPlan", "testCase", "testCycle")
 TABLES = {"testplans": s.TEST_PLAN, "testcycles": s.TEST_CYCLE, "testruns": s.TEST_RUN}
 
 
@@ -177,11 +178,7 @@ def replace_fields(store: Store, kind: str, object_id: int, fields: JsonDict) ->
     """Full replace of a plan/cycle/run's writable fields (run status recomputed)."""
     with store.writing():
         old = get_object(store, kind, object_id)
-        keep = {
-            k: old["fields"][k]
-            for k in ("documentKey", "globalId", "testPlan", "testCase", "testCycle")
-            if k in old["fields"]
-        }
+        keep = {k: old["fields"][k] for k in KEPT if k in old["fields"]}
         new_fields = {**keep, **fields}
         if kind == "testruns":
             new_fields.update(_run_result(old, fields))
@@ -247,7 +244,10 @@ def delete_object(store: Store, kind: str, object_id: int) -> None:
             for key in doomed & table.keys():
                 del table[key]
         refresh_cases(store, cases)
-        store.activity(obj, "DELETE", "Deleted")
+        when = store.now()
+        for doomed_id in doomed:
+            store.history.deleted(doomed_id, when)
+        store.activity(obj, "DELETE", "Deleted", when=when)
 
 
 def refresh_cases(store: Store, cases: set[int]) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, fields
 
-from jama_magic.sandbox.dataset import collab
+from jama_magic.sandbox.dataset import collab, quirks
 from jama_magic.sandbox.dataset import extras as extras_gen
 from jama_magic.sandbox.dataset import history as history_gen
 from jama_magic.sandbox.dataset import items as items_gen
@@ -109,6 +109,7 @@ def _generate(count: int, seed: int, username: str) -> Dataset:
     _build_items(ctx, count, project_ids)
     extras = _build_extras(ctx, project_ids, tags)
     collab.build_collab(ctx, seed, extras)
+    quirks.apply_quirks(ctx.items, projects, option_ids[schema_gen.PROJECT_GROUP], seed)
     return Dataset(
         seed=seed,
         large_project_id=schema_gen.LARGE_PROJECT_ID,

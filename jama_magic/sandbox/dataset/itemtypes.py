@@ -170,7 +170,7 @@ def build_itemtypes() -> dict[int, JsonDict]:
     """All item types keyed by id."""
     ids = _Ids()
     specs: tuple[tuple[int, str, str, str, str | None, str, list[JsonDict]], ...] = (
-        (s.FOLDER, "FLD", "Folder", "Folders", None, "folder", []),
+        (s.FOLDER, "FLD", "Folder", "Folders", "SECTION", "section", []),
         (
             s.SET,
             "SET",

@@ -6,13 +6,17 @@ from starlette.routing import BaseRoute
 
 from jama_magic.sandbox.routes import (
     admin,
+    config_writes,
+    controls,
     history,
     items,
     meta,
+    people,
     relationships,
     search,
     subresource_writes,
     subresources,
+    testgroups,
     testing,
     writes,
 )
@@ -28,6 +32,10 @@ ROUTES: list[BaseRoute] = [
     *history.ROUTES,
     *subresources.ROUTES,
     *subresource_writes.ROUTES,
+    *testgroups.ROUTES,
+    *people.ROUTES,
+    *config_writes.ROUTES,
+    *controls.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

@@ -52,11 +52,17 @@ async def put_one(request: Request) -> Response:
     kind, object_id = _kind(request), request.path_params["id"]
     existing = tw.get_object(store, kind, object_id)
     body = v.require_object(await body_of(request))
+    sent = v.require_object(body.get("fields"), "fields member")
     fields = v.clean_fields(
-        store, existing["itemType"], body.get("fields"), partial=kind == "testruns"
+        store, existing["itemType"], _writable(sent), partial=kind == "testruns"
     )
     tw.replace_fields(store, kind, object_id, fields)
     return ok_response()
+
+
+def _writable(fields: JsonDict) -> JsonDict:
+    """Fields without the keys the server keeps itself (a GET's fields can be sent back)."""
+    return {k: val for k, val in fields.items() if k not in tw.KEPT}
 
 
 @endpoint
@@ -65,7 +71,7 @@ async def patch_one(request: Request) -> Response:
     store = store_of(request)
     kind, object_id = _kind(request), request.path_params["id"]
     existing = tw.get_object(store, kind, object_id)
-    fields = {k: val for k, val in existing["fields"].items()}
+    fields = _writable(existing["fields"])
     for operation in v.patch_operations(await body_of(request)):
         name = v.pointer_name(operation["path"])
         if operation["op"] == "remove":

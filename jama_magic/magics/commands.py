@@ -144,7 +144,7 @@ class JamaMagic(Magics):
         A local mirror (DuckDB; the first sync reads everything, later ones what changed)::
 
             %jama sync 20 [21 ...] [-c NICK] [--to PATH] [--full]
-            m = %jama mirror [-c NICK]             # open it with no network: m.items(20), m.sql(...)
+            m = %jama mirror [-c NICK]     # open it with no network: m.items(20), m.sql(...)
 
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them

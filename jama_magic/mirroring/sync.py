@@ -142,6 +142,7 @@ def _store(
         run(con, "rollback")
         raise
     run(con, "commit")
+    run(con, "checkpoint")  # into the file now: its size tells what it holds
     return done
 
 

@@ -163,7 +163,7 @@ def _item_types(
 def _as_text(column: Column) -> Column:
     if not _is_rich(column):
         return column
-    return replace(column, values=[_plain(value) for value in column.values])
+    return replace(column, values=[_plain(value) for value in column.values], typed=None)
 
 
 def _is_rich(column: Column) -> bool:

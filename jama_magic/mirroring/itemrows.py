@@ -205,15 +205,17 @@ def read_tree(con: duckdb.DuckDBPyConnection, projects: Sequence[int]) -> Column
     # The allowed HTTP methods of each item (`resources.*`) are not read: the item view drops them.
     paths = [path for path, _ in tree.flat() if not path.startswith("resources.")]
     select = ", ".join(quote(columns[path][0]) for path in dict.fromkeys(["id", *paths]))
-    arrays = con.execute(f"select {select} from items where {where}", params).fetchnumpy()
+    arrays: dict[str, Any] = con.execute(
+        f"select {select} from items where {where}", params
+    ).fetchnumpy()
     # Sorting here is cheaper than ORDER BY over every text column (the order of GET /items).
     order = np.argsort(np.ma.getdata(arrays["id"]), kind="stable")
     values: dict[str, list[Any]] = {path: [None] * tree.size for path, _ in tree.flat()}
     for path in paths:
         name, sql = columns[path]
-        array = arrays[name][order]
-        values[path] = _python(array, sql)
-        typed = _typed(array, sql)
+        array = arrays[name]
+        data, missing = np.ma.getdata(array)[order], np.ma.getmaskarray(array)[order]
+        values[path], typed = _column(data, missing, sql)
         if typed is not None:
             tree.typed[path] = typed
     _fill(tree, "", values)
@@ -232,13 +234,17 @@ def _skeletons(
     return [json.loads(row[0]) for row in found]
 
 
-def _python(array: Any, sql: str) -> list[Any]:
-    values: list[Any] = array.tolist()
+def _column(data: Any, missing: Any, sql: str) -> tuple[list[Any], Any]:
+    """One column's Python values (None where missing) and its typed array (``_typed``)."""
+    boxed = data.astype(object)
+    if missing.any():
+        boxed[missing] = None
+    values: list[Any] = boxed.tolist()
     if sql == "JSON":
-        return _json_values(values)
+        return _json_values(values), None
     if sql.endswith("[]"):
-        return [None if value is None else value.tolist() for value in values]
-    return values
+        return [None if value is None else value.tolist() for value in values], None
+    return values, _typed(data, boxed, missing, sql)
 
 
 def _json_values(texts: list[str | None]) -> list[Any]:
@@ -247,22 +253,18 @@ def _json_values(texts: list[str | None]) -> list[Any]:
     return [None if text is None else next(parsed) for text in texts]
 
 
-def _typed(array: Any, sql: str) -> Any:
-    """The column as pandas types it by storage (``Column.typed``); None for lists and JSON."""
+def _typed(data: Any, boxed: Any, missing: Any, sql: str) -> Any:
+    """The column as pandas types it by storage (``Column.typed``); None for other types."""
     import numpy as np
     import pandas as pd
 
-    missing = np.ma.getmaskarray(array)
-    data = np.ma.getdata(array)
     if sql == "BIGINT":
         data = data.astype(np.int64, copy=False)
         return pd.arrays.IntegerArray(data, missing) if missing.any() else data
     if sql == "BOOLEAN":
         return pd.arrays.BooleanArray(data, missing) if missing.any() else data
     if sql == "VARCHAR":
-        text = data.astype(object)  # a copy: the masked slots get None
-        text[missing] = None
-        return pd.array(text, dtype="str")
+        return pd.array(boxed, dtype="str")
     return None
 
 

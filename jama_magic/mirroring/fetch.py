@@ -5,8 +5,9 @@ paging, the shared rate limit, retries), on jama_magic's I/O loop, the reads of
 a project running side by side. Nothing here writes to the mirror: a sync
 reads first and stores afterwards, in one transaction (see ``sync``).
 
-Full read of project P: ``/projects/P`` (the server's clock, and a clear 403
-or 404 before anything else), ``/items?project=P``, ``/relationships?project=P``.
+Full read of project P, side by side: ``/projects/P`` (the server's clock),
+``/items?project=P``, ``/relationships?project=P`` (and the lookups, needed
+after a full read anyway).
 
 Changes since T (the server time of the previous sync minus ``OVERLAP``):
 ``/abstractitems?project=P&lastActivityDate=T`` (items created or changed),
@@ -81,8 +82,9 @@ class Reader:
 
     async def full(self, project: int) -> Changes:
         """Every item and relationship of ``project``."""
-        clock = await self.get(f"/projects/{project}")
-        items, rels = await asyncio.gather(
+        # The clock is read alongside: OVERLAP covers what it reads a moment late.
+        clock, items, rels = await asyncio.gather(
+            self.get(f"/projects/{project}"),
             self.get(
                 "/items", {"project": project}, all_pages=True, label=f"items of project {project}"
             ),

@@ -8,6 +8,7 @@ and the next sync (which starts from the last *completed* sync) completes it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -95,14 +96,16 @@ def _state(con: duckdb.DuckDBPyConnection, project: int) -> tuple[str, int] | No
 async def _read(
     reader: Reader, con: duckdb.DuckDBPyConnection, plans: dict[int, tuple[str, int] | None]
 ) -> tuple[list[Changes], Lookups | None]:
-    changes = []
-    for project, plan in plans.items():
-        if plan is None:
-            changes.append(await reader.full(project))
-        else:
-            changes.append(await reader.changes(project, *plan))
-    lookups = await reader.lookups(list(plans)) if _lookups_stale(con, changes) else None
-    return changes, lookups
+    reads = [
+        reader.full(project) if plan is None else reader.changes(project, *plan)
+        for project, plan in plans.items()
+    ]
+    if any(plan is None for plan in plans.values()):
+        # A full read refreshes the lookups anyway: read them alongside.
+        changes, lookups = await asyncio.gather(asyncio.gather(*reads), reader.lookups(list(plans)))
+        return list(changes), lookups
+    found = list(await asyncio.gather(*reads))
+    return found, await reader.lookups(list(plans)) if _lookups_stale(con, found) else None
 
 
 def _lookups_stale(con: duckdb.DuckDBPyConnection, changes: list[Changes]) -> bool:

@@ -159,9 +159,9 @@ def change_one_percent(m: Mirror, items: int) -> dict[str, int]:
     }
 
 
-# Items no other item has as parent (deleting one removes nothing else).
+# Unlocked items no other item has as parent (deleting one removes nothing else).
 _LEAVES = """select id, itemType, "location.parent.item" as parent from items
-    where project = ? and "location.parent.item" is not null
+    where project = ? and "location.parent.item" is not null and not coalesce("lock.locked", false)
     and id not in (
         select "location.parent.item" from items where "location.parent.item" is not null)
     order by id"""

@@ -18,6 +18,8 @@ first time all of it, later only what changed) and returns a :class:`Mirror`;
 ``pick_list_options``,
 ``relationship_types``
 ``syncs``            one row per completed sync (what ``m.history()`` shows)
+``baselines``        baselines read once by ``jm.diff_baselines(..., mirror=m)``:
+                     ``id``, ``project``, ``name``, the snapshot as JSON
 ``item_columns``     which column holds which dotted path of the Jama item
 ===================  =============================================================
 """

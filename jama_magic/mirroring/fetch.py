@@ -6,8 +6,8 @@ a project running side by side. Nothing here writes to the mirror: a sync
 reads first and stores afterwards, in one transaction (see ``sync``).
 
 Full read of project P, side by side: ``/projects/P`` (the server's clock),
-``/items?project=P``, ``/relationships?project=P`` (and the lookups, needed
-after a full read anyway).
+``/items?project=P``, ``/relationships?project=P`` (several ``lastId`` chains
+side by side, see ``relpages``), and the lookups (needed after a full read anyway).
 
 Changes since T (the server time of the previous sync minus ``OVERLAP``):
 ``/abstractitems?project=P&lastActivityDate=T`` (items created or changed),
@@ -31,6 +31,8 @@ from typing import Any
 
 from ..paging import Progress
 from ..response import JamaResponse
+from ..state import session
+from .relpages import read_relationships
 
 __all__ = ["OVERLAP", "Changes", "Lookups", "Reader"]
 
@@ -88,13 +90,13 @@ class Reader:
             self.get(
                 "/items", {"project": project}, all_pages=True, label=f"items of project {project}"
             ),
-            self.get("/relationships", {"project": project}, all_pages=True),
+            read_relationships(self.get, project, session.settings.page_size),
         )
         return Changes(
             project=project,
             server_time=_timestamp(clock),
             items=list(items.data or []),
-            relationships=list(rels.data or []),
+            relationships=rels,
             full=True,
         )
 

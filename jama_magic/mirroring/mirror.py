@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
 from ..frames import frame_from_tree
+from . import baselinerows
 from .db import rows
 from .fetch import ProgressFactory
 from .itemrows import read_tree
@@ -21,6 +22,8 @@ from .sync import SyncReport, run_sync
 if TYPE_CHECKING:
     import duckdb
     import pandas
+
+    from ..changes import BaselineSnapshot
 
 __all__ = ["Mirror", "mirror", "sync"]
 
@@ -85,6 +88,14 @@ class Mirror:
         frame: pandas.DataFrame = self.connection.execute("select * from syncs order by id").df()
         indexed: pandas.DataFrame = frame.set_index("id")
         return indexed
+
+    def load_baseline(self, baseline_id: int) -> BaselineSnapshot | None:
+        """A baseline kept by an earlier ``jm.diff_baselines(..., mirror=m)`` (None if none)."""
+        return baselinerows.load_baseline(self.connection, baseline_id)
+
+    def save_baseline(self, snapshot: BaselineSnapshot) -> None:
+        """Keep what was read of a baseline (it never changes once taken)."""
+        baselinerows.save_baseline(self.connection, snapshot)
 
     def projects(self) -> list[int]:
         """The mirrored project ids."""

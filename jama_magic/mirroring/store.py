@@ -46,8 +46,8 @@ class MirrorNotFoundError(MirrorError):
 
 
 # Version 1: the first release. Version 2 adds syncs.missed (what a full sync found that the
-# incremental syncs before it had missed).
-SCHEMA_VERSION = 2
+# incremental syncs before it had missed). Version 3 adds baselines (read once, kept: SPEC §12).
+SCHEMA_VERSION = 3
 
 _V1 = [
     "create table meta (key varchar primary key, value varchar)",
@@ -77,6 +77,10 @@ _V1 = [
 
 MIGRATIONS: dict[int, list[str]] = {
     1: ["alter table syncs add column missed json"],
+    2: [
+        """create table baselines (
+            id bigint primary key, project bigint, name varchar, snapshot json)"""
+    ],
 }
 
 

@@ -235,7 +235,7 @@ def test_unknown_project_in_mirror_is_one_line(
 
 
 def test_older_schema_is_migrated_newer_refused(tmp_path: Path) -> None:
-    """A version-1 file gains syncs.missed and keeps its rows; a newer version is refused."""
+    """A version-1 file gains syncs.missed and baselines, keeps its rows; a newer one is refused."""
     old = tmp_path / "old.duckdb"
     con = duckdb.connect(str(old))
     for sql in _V1:
@@ -248,6 +248,7 @@ def test_older_schema_is_migrated_newer_refused(tmp_path: Path) -> None:
         (str(SCHEMA_VERSION),)
     ]
     assert con.execute("select id, missed from syncs").fetchall() == [(1, None)]
+    assert con.execute("select count(*) from baselines").fetchall() == [(0,)]
     con.execute("update meta set value = '99' where key = 'schema_version'")
     con.close()
     with pytest.raises(MirrorError, match="schema version 99, newer"):

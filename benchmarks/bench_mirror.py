@@ -267,7 +267,7 @@ def _section(big: dict[str, Any], small: dict[str, Any], argv: list[str]) -> lis
     lines = [
         "## Local mirror: full sync, 1 % changed, re-sync, exactness, m.items()",
         "",
-        f"Command: `python benchmarks/bench_mirror.py {' '.join(argv)}`".rstrip() + "  ",
+        f"Command: `{' '.join(['python benchmarks/bench_mirror.py', *argv])}`  ",
         f"Python {platform.python_version()} on {platform.machine()}, sandbox in-process over "
         f"loopback, {LATENCY * 1000:.0f} ms injected latency per request, {RATE:.0f} requests/s "
         "server limit (jama_magic's default client-side limit is also 10/s). "

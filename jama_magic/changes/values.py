@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ..richtext import html_to_text, looks_like_html
+from ..frames.richtext import html_to_text, looks_like_html
 
 __all__ = ["Kind", "as_text", "classify", "plain", "same"]
 

@@ -258,7 +258,7 @@ class JamaMagic(Magics):
             raise UsageError(f"the panel is not available: {exc}") from None
 
     def _do_diff(self, words: list[str], connection: str | None, no_relationships: bool) -> Any:
-        from .changes.command import diff_from_words
+        from ..changes.command import diff_from_words
 
         progress = notebook_progress()
         return diff_from_words(

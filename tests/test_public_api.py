@@ -9,6 +9,7 @@ import jama_magic
 PUBLIC = [
     "NO_BODY",
     "Connection",
+    "Diff",
     "JamaClient",
     "JamaError",
     "JamaHTTPError",
@@ -21,6 +22,9 @@ PUBLIC = [
     "arequest",
     "client_for",
     "connect",
+    "diff",
+    "diff_baselines",
+    "diff_versions",
     "disconnect",
     "load_ipython_extension",
     "panel",

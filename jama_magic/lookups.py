@@ -6,6 +6,7 @@ connection (keyed by nickname and base URL); it serves
 
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
+relationship types  ``GET /relationshiptypes`` (all pages), once
 projects            ``GET /projects`` (all pages), once
 users               ``GET /users?includeInactive=true`` (all pages), once: old
                     items point to users who have left
@@ -40,6 +41,7 @@ __all__ = ["ConnectionLookups", "clear_lookups", "lookups_for", "lookups_for_res
 _BULK = {
     "itemtypes": ("/itemtypes", None),
     "projects": ("/projects", None),
+    "relationshiptypes": ("/relationshiptypes", None),
     "users": ("/users", {"includeInactive": "true"}),
 }
 _SIBLINGS = {
@@ -104,6 +106,14 @@ class ConnectionLookups:
                 self._load_each(kind, wanted)
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
+
+    def all(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of a kind fetched in bulk (item types, projects, users...)."""
+        if kind not in _BULK:
+            raise ValueError(f"{kind!r} is not read in bulk: use one of {sorted(_BULK)}")
+        with self._lock:
+            self._load_bulk(kind)
+            return dict(self._objects.get(kind, {}))
 
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""

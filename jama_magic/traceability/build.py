@@ -36,7 +36,7 @@ class Source(Protocol):
 
 
 def trace(
-    project: int | Iterable[int],
+    project: int | str | Iterable[int | str],
     upstream: Wanted,
     downstream: Wanted,
     *,
@@ -66,7 +66,7 @@ def trace_data(
     relationship_type: Wanted | None = None,
 ) -> Trace:
     """A trace of data already at hand (frames of items and relationships, see ``TraceData``)."""
-    lookups = (dict(data.item_types), dict(data.relationship_types))
+    lookups = (data.item_types, data.relationship_types)
     return Trace(data, _spec(lookups, upstream, downstream, relationship_type))
 
 
@@ -74,7 +74,8 @@ def _source(mirror: Any, connection: Connection | str | None) -> Source:
     if mirror is not None:
         from .mirrored import MirrorSource
 
-        return MirrorSource(mirror)
+        source: Source = MirrorSource(mirror)
+        return source
     from ..client import client_for
     from .network import NetworkSource
 
@@ -90,7 +91,7 @@ def _spec(lookups: Lookups, upstream: Wanted, downstream: Wanted, kind: Wanted |
     )
 
 
-def _projects(project: int | Iterable[int]) -> tuple[int, ...]:
+def _projects(project: int | str | Iterable[int | str]) -> tuple[int, ...]:
     given = [project] if isinstance(project, int | str) else list(project)
     try:
         found = tuple(dict.fromkeys(int(value) for value in given))

@@ -125,15 +125,24 @@ def matrix(data: TraceData, spec: TraceSpec) -> pd.DataFrame:
 
     found = links(data, spec)
     items = data.items
-    cols = (items["documentKey"].to_dict(), items["name"].to_dict(), items["itemType"].to_dict())
-    columns_of = (*cols, _set_of(data))
+    columns_of = (
+        _column(items, "documentKey"),
+        _column(items, "name"),
+        _column(items, "itemType"),
+        _set_of(data),
+    )
     rows = [_row(item, found[item], data, columns_of, spec) for item in _ordered(items, found)]
     columns = ["documentKey", "name", "itemType", "set", "downstream", "count", "suspect"]
     columns += _type_columns(data, spec)
-    frame = pd.DataFrame.from_records(rows, columns=["id", *columns]).set_index("id")
+    frame: pd.DataFrame = pd.DataFrame.from_records(rows, columns=["id", *columns])
+    frame = frame.set_index("id")
     frame["count"] = frame["count"].astype("int64")
     frame["suspect"] = frame["suspect"].astype("int64")
     return frame
+
+
+def _column(frame: pd.DataFrame, name: str) -> dict[int, Any]:
+    return dict(zip(frame.index.tolist(), frame[name].tolist(), strict=True))
 
 
 def _row(
@@ -164,8 +173,7 @@ def _type_columns(data: TraceData, spec: TraceSpec) -> list[str]:
 
 
 def _ordered(items: pd.DataFrame, found: Mapping[int, Any]) -> list[int]:
-    seq = items["sequence"].to_dict()
-    keys = items["documentKey"].to_dict()
+    seq, keys = _column(items, "sequence"), _column(items, "documentKey")
     return sorted(found, key=lambda item: (_sequence(seq.get(item)), natural(str(keys.get(item)))))
 
 
@@ -192,4 +200,5 @@ def summary(frame: pd.DataFrame, *, by: str) -> pd.DataFrame:
     table["untraced"] = table["items"] - table["traced"]
     table["coverage"] = (table["traced"] / table["items"].where(table["items"] > 0)).astype(float)
     table.index.name = by
-    return table.astype({"items": "int64", "traced": "int64", "untraced": "int64"})
+    result: pd.DataFrame = table.astype({"items": "int64", "traced": "int64", "untraced": "int64"})
+    return result

@@ -36,7 +36,7 @@ ITEM_COLUMNS = ("documentKey", "name", "itemType", "project", "parent", "sequenc
 RELATIONSHIP_COLUMNS = ("fromItem", "toItem", "relationshipType", "suspect")
 
 #: item types (id → Jama's item type object) and relationship types (id → name)
-Lookups = tuple[dict[int, dict[str, Any]], dict[int, str]]
+Lookups = tuple[Mapping[int, Mapping[str, Any]], Mapping[int, str]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,14 +86,15 @@ def item_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     import pandas as pd
 
     records = [_item_record(row) for row in rows if isinstance(row, Mapping)]
-    frame = pd.DataFrame.from_records(records, columns=["id", *ITEM_COLUMNS])
-    return frame.set_index("id")
+    frame: pd.DataFrame = pd.DataFrame.from_records(
+        records, columns=["id", *ITEM_COLUMNS], index="id"
+    )
+    return frame
 
 
 def _item_record(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    fields = row.get("fields") if isinstance(row.get("fields"), Mapping) else {}
-    location = row.get("location") if isinstance(row.get("location"), Mapping) else {}
-    parent = location.get("parent") if isinstance(location.get("parent"), Mapping) else {}
+    fields, location = _mapping(row.get("fields")), _mapping(row.get("location"))
+    parent = _mapping(location.get("parent"))
     return (
         row.get("id"),
         row.get("documentKey") or fields.get("documentKey"),
@@ -105,6 +106,10 @@ def _item_record(row: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def relationship_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """The relationship frame of Jama relationship objects."""
     import pandas as pd
@@ -114,5 +119,7 @@ def relationship_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         for row in rows
         if isinstance(row, Mapping)
     ]
-    frame = pd.DataFrame.from_records(records, columns=["id", *RELATIONSHIP_COLUMNS])
-    return frame.set_index("id")
+    frame: pd.DataFrame = pd.DataFrame.from_records(
+        records, columns=["id", *RELATIONSHIP_COLUMNS], index="id"
+    )
+    return frame

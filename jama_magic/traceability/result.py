@@ -66,7 +66,8 @@ class Trace:
     @property
     def untraced(self) -> pd.DataFrame:
         """The upstream items without any downstream item."""
-        return self.matrix[self.matrix["count"] == 0]
+        untraced: pd.DataFrame = self.matrix[self.matrix["count"] == 0]
+        return untraced
 
     @property
     def traced(self) -> int:

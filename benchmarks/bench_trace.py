@@ -49,7 +49,7 @@ import httpx
 import jama_magic as jm
 from jama_magic.client import client_for
 from jama_magic.sandbox import Sandbox
-from jama_magic.traceability import trace
+from jama_magic import trace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import RESULTS, record

@@ -34,6 +34,7 @@ from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
 from .settings import settings
+from .traceability import Trace, trace
 
 __version__ = "0.1.0"
 
@@ -48,6 +49,7 @@ __all__ = [
     "JamaResponse",
     "JamaUsageError",
     "Secret",
+    "Trace",
     "__version__",
     "arequest",
     "client_for",
@@ -61,6 +63,7 @@ __all__ = [
     "settings",
     "start_sandbox",
     "stop_sandbox",
+    "trace",
     "unload_ipython_extension",
 ]
 

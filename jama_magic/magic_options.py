@@ -33,6 +33,7 @@ SUBCOMMANDS: Final = (
     "whoami",
     "sandbox",
     "panel",
+    "trace",
     "help",
 )
 REQUEST: Final = "request"  # the options table of `%jama [METHOD] URL ...`
@@ -175,6 +176,26 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--seed",), "dataset seed", {"type": int, "metavar": "S"}),
     ),
     "panel": (),
+    "trace": (
+        Option(
+            ("--from",),
+            "upstream item type: name, type key or id (repeat for several)",
+            {"action": "append", "dest": "upstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--to",),
+            "downstream item type (repeat for several)",
+            {"action": "append", "dest": "downstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--type",),
+            "relationship type to count (repeat for several; default: all)",
+            {"action": "append", "dest": "relationship_type", "metavar": "NAME"},
+        ),
+        Option(("--mirror",), "read the local mirror instead of the network", FLAG),
+        Option(("--excel",), "also write the workbook to PATH", {"metavar": "PATH"}),
+        _CONNECTION,
+    ),
     "help": (),
 }
 
@@ -183,6 +204,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "connect": ("nickname", None, "nothing"),
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
+    "trace": ("project", "+", "nothing"),
     "help": ("topic", "?", "topic"),
 }
 

@@ -135,6 +135,11 @@ class JamaMagic(Magics):
 
             %jama sandbox [--port N] [--latency MS] [--rate-limit RPS] [--items N] [--seed S]
 
+        Traceability (coverage and the trace matrix, from bulk reads; returns a Trace)::
+
+            %jama trace 20 --from Requirement --to "Test Case" [--type "Verified by"]
+                [--mirror] [--excel trace.xlsx] [-c NICK]
+
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them
         (page_size, max_concurrency, rate_limit, retries, timeout, display_rows,
@@ -250,6 +255,11 @@ class JamaMagic(Magics):
             return jama_magic.panel()
         except ImportError as exc:
             raise UsageError(f"the panel is not available: {exc}") from None
+
+    def _do_trace(self, **options: Any) -> Any:
+        from .traceability.magic import run_trace
+
+        return run_trace(**options)
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))

@@ -47,9 +47,9 @@ from pathlib import Path
 import httpx
 
 import jama_magic as jm
+from jama_magic import trace
 from jama_magic.client import client_for
 from jama_magic.sandbox import Sandbox
-from jama_magic import trace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import RESULTS, record
@@ -165,9 +165,9 @@ def trace_per_item(sb: Sandbox, subset: int | None) -> float:
     async def all_of() -> list[bool]:
         return list(await asyncio.gather(*(downstream(item) for item in reqs)))
 
-    from jama_magic import runner
+    from jama_magic.state import session
 
-    traced = runner.run(all_of())
+    traced = session.io.run(all_of())
     return sum(traced) / len(traced)
 
 

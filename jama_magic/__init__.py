@@ -23,7 +23,7 @@ from .api import (
     stop_sandbox,
 )
 from .client import JamaClient, client_for
-from .connections import Connection, registry
+from .connections import Connection
 from .errors import (
     JamaError,
     JamaHTTPError,
@@ -33,8 +33,11 @@ from .errors import (
 from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
-from .settings import settings
+from .state import session
 from .traceability import Trace, trace
+
+registry = session.registry  # the connections of this session
+settings = session.settings  # page_size, rate_limit, retries, timeout...
 
 __version__ = "0.1.0"
 
@@ -70,7 +73,7 @@ __all__ = [
 
 def panel(**kwargs: Any) -> Any:
     """Show the point-and-click request panel (needs ipywidgets)."""
-    from .panel_app import JamaPanel
+    from .widgets import JamaPanel
 
     return JamaPanel(**kwargs).show()
 

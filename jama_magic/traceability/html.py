@@ -27,9 +27,9 @@ _MUTED = "var(--jp-ui-font-color2, #666)"
 def render(t: Trace, *, rows: int | None = None) -> str:
     """The whole view (``rows``: table rows shown, default ``jm.settings.display_rows``)."""
     if rows is None:
-        from ..settings import settings
+        from ..state import session
 
-        rows = max(settings.display_rows, 20)
+        rows = max(session.settings.display_rows, 20)
     parts = [_head(t), _bars(t), _warnings(t), _table(t, rows)]
     return f'<div class="jama-trace">{"".join(parts)}</div>'
 

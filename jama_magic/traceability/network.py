@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .. import runner
 from ..lookups import lookups_for
 from ..paging import Progress
+from ..state import session
 from .compute import TraceSpec
 from .data import Lookups, TraceData, container_types, item_frame, relationship_frame
 
@@ -52,8 +52,11 @@ class NetworkSource:
 
 
 def _notebook_progress() -> Progress | None:
-    from ..magics_progress import notebook_progress
-
+    """A progress bar in a notebook (the magics' widget bar), none elsewhere."""
+    try:
+        from ..magics.progress import notebook_progress
+    except ImportError:  # no IPython: not a notebook
+        return None
     return notebook_progress()
 
 
@@ -67,7 +70,7 @@ def fetch_trace_data(
 ) -> TraceData:
     """The items of ``item_types`` and every relationship of ``projects``, read in bulk."""
     wanted = sorted(set(item_types))
-    pages = runner.run(_read_all(client, projects, wanted, progress))
+    pages = session.io.run(_read_all(client, projects, wanted, progress))
     items = [row for resp, _ in pages for row in resp.data]
     rels = {row["id"]: row for _, resp in pages for row in resp.data if isinstance(row, dict)}
     return TraceData(

@@ -8,6 +8,8 @@ response it builds (``resp.names``):
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
 relationship types  ``GET /relationshiptypes`` (all pages), once
+items (keys)        never fetched: only items read in bulk elsewhere (``learn``,
+                    e.g. by ``jm.trace``), so relationship frames show keys
 projects            ``GET /projects`` (all pages), once
 users               ``GET /users?includeInactive=true`` (all pages), once: old
                     items point to users who have left
@@ -84,6 +86,7 @@ class ConnectionLookups:
 
     def __init__(self, client: _Client) -> None:
         self.client: _Client | None = client
+        self._nickname = client.connection.nickname
         self._objects: dict[str, dict[int, Mapping[str, Any]]] = {}
         self._done: set[tuple[str, Any]] = set()
         self._lock = threading.RLock()
@@ -124,6 +127,17 @@ class ConnectionLookups:
         with self._lock:
             self._objects.clear()
             self._done.clear()
+
+    def learn(self, kind: str, objects: Iterable[Mapping[str, Any]]) -> None:
+        """Keep objects read in bulk elsewhere (a trace's items) as names for later frames."""
+        with self._lock:
+            if self.client is not None:
+                self._store(kind, objects)
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why names cannot be looked up any more (None while the connection is there)."""
+        return None if self.client is not None else f"connection '{self._nickname}' was closed"
 
     def detach(self) -> None:
         """Stop fetching: the connection was dropped (names then come from ``linked`` only)."""

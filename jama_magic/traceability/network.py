@@ -72,6 +72,7 @@ def fetch_trace_data(
     wanted = sorted(set(item_types))
     pages = session.io.run(_read_all(client, projects, wanted, progress))
     items = [row for resp, _ in pages for row in resp.data]
+    lookups_for(client).learn("items", items)  # later relationship frames show their keys
     rels = {row["id"]: row for _, resp in pages for row in resp.data if isinstance(row, dict)}
     return TraceData(
         projects=projects,

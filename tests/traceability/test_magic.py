@@ -18,7 +18,7 @@ from jama_magic.traceability import Trace
 
 @pytest.fixture(scope="module")
 def ip() -> InteractiveShell:
-    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
+    shell: InteractiveShell | None = globalipapp.start_ipython() or globalipapp.get_ipython()
     assert shell is not None
     shell.run_line_magic("load_ext", "jama_magic")
     return shell
@@ -26,7 +26,7 @@ def ip() -> InteractiveShell:
 
 def run(ip: InteractiveShell, code: str) -> tuple[object, str, BaseException | None]:
     with capture_output() as cap:
-        res = ip.run_cell(code)
+        res = ip.run_cell(code)  # type: ignore[no-untyped-call]
     return res.result, cap.stdout + cap.stderr, res.error_in_exec
 
 

@@ -19,7 +19,7 @@ from .data import TraceData
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Link", "TraceSpec", "links", "matrix", "reversed_links", "summary"]
+__all__ = ["Link", "TraceSpec", "link_frame", "links", "matrix", "reversed_links", "summary"]
 
 ALL = "All"
 _Columns = tuple[
@@ -72,6 +72,23 @@ def links(data: TraceData, spec: TraceSpec) -> dict[int, list[Link]]:
         if types.get(source) in up and types.get(target) in down:
             found[source].append(Link(target, bool(suspect)))
     return found
+
+
+def link_frame(data: TraceData, spec: TraceSpec) -> pd.DataFrame:
+    """One row per counted relationship: upstream and downstream ids and keys, suspect."""
+    import pandas as pd
+
+    keys = _column(data.items, "documentKey")
+    rows = [
+        (item, link.target, keys.get(item), keys.get(link.target), link.suspect)
+        for item, found in links(data, spec).items()
+        for link in found
+    ]
+    columns = ["fromItem", "toItem", "upstream", "downstream", "suspect"]
+    if spec.backward:
+        columns = ["toItem", "fromItem", "downstream", "upstream", "suspect"]
+    frame: pd.DataFrame = pd.DataFrame.from_records(rows, columns=columns)
+    return frame
 
 
 def reversed_links(data: TraceData, spec: TraceSpec) -> int:

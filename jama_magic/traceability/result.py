@@ -63,6 +63,11 @@ class Trace:
         """One row per upstream item: documentKey, name, itemType, set, downstream keys, count."""
         return compute.matrix(self.data, self.spec)
 
+    @cached_property
+    def links(self) -> pd.DataFrame:
+        """One row per relationship counted: fromItem, toItem (ids), their keys, suspect."""
+        return compute.link_frame(self.data, self.spec)
+
     @property
     def untraced(self) -> pd.DataFrame:
         """The upstream items without any downstream item."""

@@ -59,6 +59,14 @@ def test_matrix_and_coverage_match_the_dataset(counted: Sandbox) -> None:
     assert set(t.untraced["documentKey"]) == {key for key, keys in want.items() if not keys}
     assert (t.matrix["count"] == t.matrix["downstream"].map(len)).all()
     assert 0 < t.coverage < 1
+    pairs = {(row.upstream, row.downstream) for row in t.links.itertuples()}
+    assert pairs == {(key, other) for key, found in want.items() for other in found}
+    ds = counted.dataset
+    assert all(ds.items[i]["itemType"] == REQ for i in t.links["fromItem"])
+    back = t.reverse().links
+    assert set(zip(back["fromItem"], back["toItem"], strict=True)) == set(
+        zip(t.links["fromItem"], t.links["toItem"], strict=True)
+    )
 
 
 def test_requests_are_bulk_reads_only(counted: Sandbox) -> None:

@@ -36,6 +36,7 @@ from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
 from .state import session
+from .traceability import Trace, trace
 
 registry = session.registry  # the connections of this session
 settings = session.settings  # page_size, rate_limit, retries, timeout...
@@ -54,6 +55,7 @@ __all__ = [
     "JamaResponse",
     "JamaUsageError",
     "Secret",
+    "Trace",
     "__version__",
     "arequest",
     "client_for",
@@ -70,6 +72,7 @@ __all__ = [
     "settings",
     "start_sandbox",
     "stop_sandbox",
+    "trace",
     "unload_ipython_extension",
 ]
 

@@ -7,8 +7,10 @@ response it builds (``resp.names``):
 
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
-projects            ``GET /projects`` (all pages), once
 relationship types  ``GET /relationshiptypes`` (all pages), once
+items (keys)        never fetched: only items read in bulk elsewhere (``learn``,
+                    e.g. by ``jm.trace``), so relationship frames show keys
+projects            ``GET /projects`` (all pages), once
 users               ``GET /users?includeInactive=true`` (all pages), once: old
                     items point to users who have left
 pick-list options   ``GET /picklistoptions/{id}`` for an unknown option, then
@@ -43,8 +45,8 @@ __all__ = ["ConnectionLookups", "lookups_for"]
 _BULK = {
     "itemtypes": ("/itemtypes", None),
     "projects": ("/projects", None),
-    "users": ("/users", {"includeInactive": "true"}),
     "relationshiptypes": ("/relationshiptypes", None),
+    "users": ("/users", {"includeInactive": "true"}),
 }
 _SIBLINGS = {
     "picklistoptions": ("/picklistoptions/{id}", "pickList", "/picklists/{key}/options", None),
@@ -84,6 +86,7 @@ class ConnectionLookups:
 
     def __init__(self, client: _Client) -> None:
         self.client: _Client | None = client
+        self._nickname = client.connection.nickname
         self._objects: dict[str, dict[int, Mapping[str, Any]]] = {}
         self._done: set[tuple[str, Any]] = set()
         self._lock = threading.RLock()
@@ -111,11 +114,30 @@ class ConnectionLookups:
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
 
+    def all(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of a kind fetched in bulk (item types, projects, users...)."""
+        if kind not in _BULK:
+            raise ValueError(f"{kind!r} is not read in bulk: use one of {sorted(_BULK)}")
+        with self._lock:
+            self._load_bulk(kind)
+            return dict(self._objects.get(kind, {}))
+
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
         with self._lock:
             self._objects.clear()
             self._done.clear()
+
+    def learn(self, kind: str, objects: Iterable[Mapping[str, Any]]) -> None:
+        """Keep objects read in bulk elsewhere (a trace's items) as names for later frames."""
+        with self._lock:
+            if self.client is not None:
+                self._store(kind, objects)
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why names cannot be looked up any more (None while the connection is there)."""
+        return None if self.client is not None else f"connection '{self._nickname}' was closed"
 
     def detach(self) -> None:
         """Stop fetching: the connection was dropped (names then come from ``linked`` only)."""

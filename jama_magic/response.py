@@ -226,8 +226,15 @@ class JamaResponse:
             raise error_for_status(self)
         return self
 
-    def to_dataframe(self, *, resolve: bool = False, text: bool = False) -> pd.DataFrame:
-        """The DataFrame view of a list body (see ``jama_magic.frames``)."""
+    def to_dataframe(
+        self, *, resolve: bool = False, text: bool = False, items: Any = None
+    ) -> pd.DataFrame:
+        """The DataFrame view of a list body (see ``jama_magic.frames``).
+
+        ``resolve=True`` shows names instead of ids (relationship types by name,
+        ``fromItem``/``toItem`` and item fields as document keys); ``items``: items at
+        hand (dicts, or a frame with ``documentKey``) to take document keys from.
+        """
         from .frames import to_dataframe
 
         return to_dataframe(
@@ -237,6 +244,7 @@ class JamaResponse:
             text=text,
             names=self.names if resolve else None,
             links=self.links,
+            items=items,
         )
 
     @property

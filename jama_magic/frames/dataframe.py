@@ -62,16 +62,21 @@ def to_dataframe(
     text: bool = False,
     names: NameSource | None = None,
     links: Mapping[str, Any] | None = None,
+    items: Any = None,
 ) -> pandas.DataFrame:
     """The DataFrame view of a list body (see the module docstring).
 
     ``linked`` is the envelope's ``linked`` map, ``links`` its ``links`` map
     (it tells which columns hold user, pick-list option... ids), ``names`` a
-    source of names and item types for what ``linked`` lacks.
+    source of names and item types for what ``linked`` lacks, ``items`` items
+    at hand (item dicts, or a frame with ``documentKey`` and ``id`` as the index)
+    whose document keys stand for item ids when resolving.
     """
     rows = _rows(data)
     if not rows:
         return _empty_frame()
+    if items is not None:
+        linked = with_items(linked, items)
     table = _table(rows, linked=linked, names=names, links=links)
     columns = table.columns
     if resolve:
@@ -79,6 +84,20 @@ def to_dataframe(
     if text:
         columns = [_as_text(column) for column in columns]
     return _frame(table.index, _unique(columns))
+
+
+def with_items(
+    linked: Mapping[str, Mapping[str, Any]] | None, items: Any
+) -> dict[str, Mapping[str, Any]]:
+    """``linked`` plus the items at hand (``linked``'s own items win)."""
+    if hasattr(items, "columns") and "documentKey" in items.columns:
+        keys = zip(items.index.tolist(), items["documentKey"].tolist(), strict=True)
+        known: dict[str, Any] = {str(key): {"documentKey": doc} for key, doc in keys}
+    else:
+        known = {str(i["id"]): i for i in items if isinstance(i, Mapping) and "id" in i}
+    merged = dict(linked or {})
+    merged["items"] = {**known, **dict(merged.get("items") or {})}
+    return merged
 
 
 def _rows(data: Any) -> list[Mapping[str, Any]]:

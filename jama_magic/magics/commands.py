@@ -141,6 +141,11 @@ class JamaMagic(Magics):
             %jama diff item 1003 [V1 [V2]]         # previous vs current version by default
             %jama diff baselines 91 [92] [-c NICK]  # baseline 91 vs 92, or vs the project now
 
+        Traceability (coverage and the trace matrix, from bulk reads; returns a Trace)::
+
+            %jama trace 20 --from Requirement --to "Test Case" [--type "Verified by"]
+                [--mirror] [--excel trace.xlsx] [-c NICK]
+
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them
         (page_size, max_concurrency, rate_limit, retries, timeout, display_rows,
@@ -264,6 +269,11 @@ class JamaMagic(Magics):
         return diff_from_words(
             words, connection=connection, relationships=not no_relationships, progress=progress
         )
+
+    def _do_trace(self, **options: Any) -> Any:
+        from ..traceability.magic import run_trace
+
+        return run_trace(**options)
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))

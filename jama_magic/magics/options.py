@@ -34,6 +34,7 @@ SUBCOMMANDS: Final = (
     "sandbox",
     "panel",
     "diff",
+    "trace",
     "help",
 )
 REQUEST: Final = "request"  # the options table of `%jama [METHOD] URL ...`
@@ -180,6 +181,26 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         _CONNECTION,
         Option(("--no-relationships",), "baselines: skip the relationships (fewer requests)", FLAG),
     ),
+    "trace": (
+        Option(
+            ("--from",),
+            "upstream item type: name, type key or id (repeat for several)",
+            {"action": "append", "dest": "upstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--to",),
+            "downstream item type (repeat for several)",
+            {"action": "append", "dest": "downstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--type",),
+            "relationship type to count (repeat for several; default: all)",
+            {"action": "append", "dest": "relationship_type", "metavar": "NAME"},
+        ),
+        Option(("--mirror",), "read the local mirror instead of the network", FLAG),
+        Option(("--excel",), "also write the workbook to PATH", {"metavar": "PATH"}),
+        _CONNECTION,
+    ),
     "help": (),
 }
 
@@ -189,6 +210,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
     "diff": ("words", "+", "nothing"),
+    "trace": ("project", "+", "nothing"),
     "help": ("topic", "?", "topic"),
 }
 

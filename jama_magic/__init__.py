@@ -5,8 +5,11 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
 
     import jama_magic as jm
     jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
+    jm.whoami()                                                 # the user, as a dict
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
+
+``dir(jm)`` lists the public API only (``__all__``); the modules stay importable.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from typing import Any
 from .api import (
     arequest,
     connect,
+    connections,
     disconnect,
     request,
     running_sandbox,
     start_sandbox,
     stop_sandbox,
+    use,
+    whoami,
 )
 from .client import JamaClient, client_for
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaError,
     JamaHTTPError,
@@ -55,6 +61,7 @@ __all__ = [
     "arequest",
     "client_for",
     "connect",
+    "connections",
     "disconnect",
     "load_ipython_extension",
     "panel",
@@ -65,7 +72,14 @@ __all__ = [
     "start_sandbox",
     "stop_sandbox",
     "unload_ipython_extension",
+    "use",
+    "whoami",
 ]
+
+
+def __dir__() -> list[str]:
+    # PEP 562: without this, dir(jm) also lists every imported submodule and `Any`
+    return sorted(__all__)
 
 
 def panel(**kwargs: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .auth import Authenticator, Remember
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaRequestError,
     ReadOnlyError,

@@ -13,7 +13,7 @@ import pytest
 import jama_magic
 from jama_magic.client import JamaClient
 from jama_magic.codegen import to_curl, to_python
-from jama_magic.connections import Connection, make_connection
+from jama_magic.connection import Connection, make_connection
 from jama_magic.request import JamaRequest
 from jama_magic.response import RequestView
 

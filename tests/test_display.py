@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.display import render_html, render_text, summary_line
 from jama_magic.response import JamaResponse, RequestView
 

@@ -21,6 +21,7 @@ PUBLIC = [
     "arequest",
     "client_for",
     "connect",
+    "connections",
     "disconnect",
     "load_ipython_extension",
     "panel",
@@ -31,6 +32,8 @@ PUBLIC = [
     "start_sandbox",
     "stop_sandbox",
     "unload_ipython_extension",
+    "use",
+    "whoami",
 ]
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import traitlets
 from traitlets import TraitError
 
-from ..connections import Connection
+from ..connection import Connection
 from ..errors import InvalidSettingError
-from ..response import JamaResponse, RequestView
+from ..response import RequestView
 from ..secrets import env_var_name
 from ..state import session
 from .completer import complete, magic_tail
@@ -23,15 +23,14 @@ __all__ = [
     "Float",
     "InSettings",
     "Int",
+    "UserInfo",
     "ask",
-    "connections_table",
     "dry_run_text",
     "install_completer",
     "install_formatters",
     "sandbox_text",
     "uninstall_completer",
     "uninstall_formatters",
-    "whoami_text",
 ]
 
 MATCHER_ID = "jama_magic"
@@ -77,33 +76,20 @@ def ask(question: str) -> bool:
         return False
 
 
-def connections_table() -> Any:
-    """The registered connections as a DataFrame (never secrets), or None when there are none."""
-    conns = session.registry.all()
-    if not conns:
-        return None
-    import pandas as pd
+class UserInfo(dict[str, Any]):
+    """What ``%jama whoami`` returns: Jama's user dict, shown as ``alice (Alice Smith) on prod``."""
 
-    return pd.DataFrame([_row(c) for c in conns]).set_index("nickname")
+    def __init__(self, user: dict[str, Any], *, nickname: str) -> None:
+        super().__init__(user)
+        self.nickname = nickname
 
+    def summary(self) -> str:
+        full = f"{self.get('firstName') or ''} {self.get('lastName') or ''}".strip()
+        who = str(self.get("username") or "?")
+        return f"{who} ({full}) on {self.nickname}" if full else f"{who} on {self.nickname}"
 
-def _row(conn: Connection) -> dict[str, Any]:
-    return {
-        "nickname": conn.nickname,
-        "base URL": conn.base_url,
-        "user": conn.user_label,
-        "auth": conn.auth_kind,
-        "read-only": conn.read_only,
-        "default": conn.nickname == session.registry.default_name,
-    }
-
-
-def whoami_text(resp: JamaResponse, nickname: str) -> str:
-    """``alice (Alice Smith) on prod``."""
-    data = resp.data if isinstance(resp.data, dict) else {}
-    full = f"{data.get('firstName') or ''} {data.get('lastName') or ''}".strip()
-    who = str(data.get("username") or "?")
-    return f"{who} ({full}) on {nickname}" if full else f"{who} on {nickname}"
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.summary())
 
 
 def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: bool) -> str:

@@ -166,7 +166,8 @@ def magic_session(sb: Sandbox, config: Path) -> list[str]:
         f"%jama connect scan --url {url} --username {user} --save",
         f"%jama connect scano --url {url} --client-id {sb.client_id} --save",
         f"%jama connect guard --url {url} --username {user} --read-only --confirm-writes",
-        f"%jama connect wrong --url {url} --username nobody",
+        f"%jama connect wrong --url {url} --username nobody",  # the check refuses it
+        f"%jama connect wrong --url {url} --username nobody --no-check",
         "%jama connections",
         "%jama use scan",
         "%jama whoami",
@@ -276,7 +277,9 @@ def test_python_api_objects_and_errors_leak_nothing(
         "po", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret
     )
     bad = jama_magic.connect("pw", url=sb.url, username=sb.username, password=sb.password + "x")
-    down = jama_magic.connect("pd", url="http://127.0.0.1:9", username="u", password=sb.password)
+    down = jama_magic.connect(
+        "pd", url="http://127.0.0.1:9", username="u", password=sb.password, check=False
+    )
     with debug_logs() as logs:
         for conn in (basic, oauth, bad, down):
             hay.add_object(f"connection {conn.nickname}", conn)

@@ -1,0 +1,112 @@
+"""The first hour of a new user, in a real IPython shell against the sandbox (issue 22)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from reliability._shell import shell
+
+import jama_magic as jm
+from jama_magic.sandbox import Sandbox
+
+
+@dataclass
+class Ran:
+    """What one cell did: its output, its value and its error."""
+
+    out: str
+    err: str
+    result: Any
+    error: BaseException | None
+
+
+@pytest.fixture(scope="module")
+def ip() -> InteractiveShell:
+    """The shared test shell with the extension loaded."""
+    return shell()
+
+
+@pytest.fixture
+def conn(sandbox: Sandbox) -> str:
+    jm.connect(
+        "sb", url=sandbox.url, username=sandbox.username, password=sandbox.password, default=True
+    )
+    return "sb"
+
+
+def run(ip: InteractiveShell, code: str) -> Ran:
+    with capture_output() as cap:
+        res = ip.run_cell(code)
+    return Ran(cap.stdout, cap.stderr, res.result, res.error_in_exec)
+
+
+def fails(ip: InteractiveShell, code: str) -> str:
+    """Run ``code``; check it failed with one UsageError line and no traceback; the line."""
+    ran = run(ip, code)
+    assert type(ran.error) is UsageError, ran.out + ran.err
+    lines = [line for line in ran.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("UsageError: "), ran.err
+    return lines[0].removeprefix("UsageError: ")
+
+
+# --- 5. connections are checked ----------------------------------------------------------
+
+
+def test_connect_with_a_wrong_password_fails_where_typed(
+    ip: InteractiveShell, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """%jama connect with a wrong password is one 401 line; nothing is registered."""
+    monkeypatch.setenv("JAMA_BADPW_PASSWORD", "Wr0ng-pw")
+    line = fails(ip, f"%jama connect badpw --url {sandbox.url} --username {sandbox.username}")
+    assert line.startswith("401 Unauthorized")
+    assert "connection 'badpw' not made" in line and "--no-check" in line
+    assert "JAMA_BADPW_PASSWORD" in line and "Wr0ng-pw" not in line
+    assert "badpw" not in jm.registry.names()
+
+
+def test_connect_no_check_registers_without_a_request(
+    ip: InteractiveShell, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-check registers the connection without asking the server."""
+    monkeypatch.setenv("JAMA_LATER_PASSWORD", "whatever")
+    before = sandbox.stats.by_route["GET /users/current"]
+    ran = run(ip, f"%jama connect later --url {sandbox.url} --username x --no-check")
+    assert ran.error is None and "connected 'later'" in ran.out
+    assert sandbox.stats.by_route["GET /users/current"] == before
+
+
+def test_reconnect_with_another_url_says_so(
+    ip: InteractiveShell, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-running %jama connect NICK with another URL prints what it replaced."""
+    monkeypatch.setenv("JAMA_LOCAL_PASSWORD", sandbox.password)
+    first = run(ip, f"%jama connect local --url {sandbox.url} --username {sandbox.username}")
+    assert "redefined" not in first.out
+    again = run(ip, f"%jama connect local --url {sandbox.url} --username {sandbox.username}")
+    assert "redefined" not in again.out + again.err
+    moved = run(ip, "%jama connect local --url http://127.0.0.1:9 --username sandbox --no-check")
+    assert f"connection 'local' redefined: URL {sandbox.url} -> http://127.0.0.1:9" in moved.out
+    assert "Warning" not in moved.err and sandbox.password not in moved.out + moved.err
+
+
+# --- 6. the Python API behind the magics ---------------------------------------------------
+
+
+def test_whoami_assignment_returns_the_user(ip: InteractiveShell, conn: str) -> None:
+    """`u = %jama whoami` gives Jama's user dict."""
+    ran = run(ip, "u = %jama whoami")
+    assert ran.error is None and ran.out == ""
+    user = ip.user_ns["u"]
+    assert isinstance(user, dict) and user["username"] == "sandbox"
+    assert user == jm.whoami()
+
+
+def test_connections_magic_is_jm_connections(ip: InteractiveShell, conn: str) -> None:
+    """%jama connections shows the same table as jm.connections()."""
+    ran = run(ip, "%jama connections")
+    assert ran.result.equals(jm.connections())

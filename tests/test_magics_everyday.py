@@ -54,6 +54,21 @@ def fails(ip: InteractiveShell, code: str) -> str:
     return lines[0].removeprefix("UsageError: ")
 
 
+# --- 2. paging is not lost -------------------------------------------------------------
+
+
+def test_dry_run_all_mentions_paging(ip: InteractiveShell, conn: str) -> None:
+    """--dry-run --all (and --limit) say how the request will page; a plain one does not."""
+    from jama_magic.magics.support import dry_run_text
+
+    paged = dry_run_text(run(ip, "%jama GET /items -p project=20 --all --dry-run").result)
+    assert "# --all: pages of 50 by startAt/maxResults until totalResults" in paged
+    limited = dry_run_text(run(ip, "%jama GET /relationships --limit 30 --dry-run").result)
+    assert "# --limit 30: pages of 50 by lastId/maxResults until 30 items" in limited
+    plain = dry_run_text(run(ip, "%jama GET /items -p project=20 --dry-run").result)
+    assert "pages of" not in plain
+
+
 # --- 5. connections are checked ----------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import traitlets
 from traitlets import TraitError
 
+from ..codegen import paging_note
 from ..connection import Connection
 from ..errors import InvalidSettingError
 from ..response import RequestView
@@ -107,7 +108,8 @@ def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: boo
 
 def dry_run_text(view: RequestView) -> str:
     """The request as it would be sent (secret masked) and its curl equivalent."""
-    lines = [f"{view.method} {view.url}"]
+    note = paging_note(view)
+    lines = [f"{view.method} {view.url}", *([f"# {note}"] if note else [])]
     lines += [f"{name}: {value}" for name, value in view.headers]
     if view.body is not None:
         lines += ["", json.dumps(view.body, indent=2, ensure_ascii=False, default=str)]

@@ -203,9 +203,10 @@ def test_option_df(ip: InteractiveShell, conn: str) -> None:
     assert "documentKey" in ran.out
 
 
-def test_option_df_on_non_list_is_one_line(ip: InteractiveShell, conn: str) -> None:
-    """--df on a single object is a one-line error."""
-    assert "list" in fails(ip, "%jama GET /users/current --df").lower()
+def test_option_df_on_a_single_object(ip: InteractiveShell, conn: str) -> None:
+    """--df on a single object gives a one-row frame."""
+    df = run(ip, "%jama GET /users/current --df").result
+    assert len(df) == 1 and df["username"].iloc[0] == "sandbox"
 
 
 def test_option_timeout(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:

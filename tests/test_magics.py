@@ -506,8 +506,9 @@ def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
         jm.stop_sandbox()
 
 
-def test_panel_subcommand(ip: InteractiveShell, conn: str) -> None:
-    """`%jama panel` returns the panel from jama_magic.panel()."""
+def test_panel_subcommand(ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`%jama panel` returns the panel from jama_magic.panel() (in Jupyter)."""
+    monkeypatch.setattr("jama_magic.magics.commands.in_notebook", lambda: True)
     assert run(ip, "%jama panel").result is not None
 
 
@@ -517,6 +518,7 @@ def test_panel_missing_is_one_line(ip: InteractiveShell, monkeypatch: pytest.Mon
     def broken(**_: Any) -> Any:
         raise ImportError("No module named 'ipywidgets'")
 
+    monkeypatch.setattr("jama_magic.magics.commands.in_notebook", lambda: True)
     monkeypatch.setattr(jm, "panel", broken)
     assert fails(ip, "%jama panel") == "the panel is not available: No module named 'ipywidgets'"
 

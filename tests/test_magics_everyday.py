@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,3 +126,30 @@ def test_connections_magic_is_jm_connections(ip: InteractiveShell, conn: str) ->
     """%jama connections shows the same table as jm.connections()."""
     ran = run(ip, "%jama connections")
     assert ran.result.equals(jm.connections())
+
+
+# --- 7. terminal IPython ----------------------------------------------------------------
+
+
+def test_panel_in_a_terminal_says_it_needs_jupyter(ip: InteractiveShell, conn: str) -> None:
+    """%jama panel outside Jupyter is one line saying so, not a widget repr."""
+    line = fails(ip, "%jama panel")
+    assert line.startswith("the panel needs Jupyter") and "VBox" not in line
+
+
+def test_all_shows_a_text_bar_in_a_terminal(ip: InteractiveShell, conn: str) -> None:
+    """--all in a terminal draws a tqdm bar on stderr; a one-page fetch draws none."""
+    ran = run(ip, "r = %jama GET /items -p project=20 --all")
+    resp = ip.user_ns["r"]
+    assert ran.error is None and resp.pages > 1
+    assert "Fetching" in ran.err and f"{resp.item_count}/{resp.item_count}" in ran.err
+    assert "Fetching" not in run(ip, "%jama GET /items -p project=20 --all --limit 5").err
+
+
+def test_all_without_tqdm_fetches_without_a_bar(
+    ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without tqdm (no terminal extra) --all still works, silently."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    ran = run(ip, "r = %jama GET /items -p project=20 --all")
+    assert ran.error is None and ran.err == "" and ip.user_ns["r"].pages > 1

@@ -25,7 +25,7 @@ from ..settings import SETTINGS
 from ..settings import validate as check_setting
 from ..state import session
 from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
-from .progress import notebook_progress
+from .progress import in_notebook, progress_bar
 from .support import (
     Bool,
     Float,
@@ -171,7 +171,7 @@ class JamaMagic(Magics):
         client = client_for(spec.connection)
         if spec.dry_run:
             return client.prepare(req)
-        progress = notebook_progress() if req.all_pages or req.limit else None
+        progress = progress_bar() if req.all_pages or req.limit else None
         try:
             resp = client.send(
                 req,
@@ -253,6 +253,11 @@ class JamaMagic(Magics):
         print(sandbox_text(sb.url, conn, reused=was is not None, options_given=given))
 
     def _do_panel(self) -> Any:
+        if not in_notebook():
+            raise UsageError(
+                "the panel needs Jupyter (a notebook, JupyterLab or VS Code); in a terminal "
+                "use %jama GET /projects or jm.request(...)"
+            )
         try:
             import jama_magic
 

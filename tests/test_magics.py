@@ -544,8 +544,9 @@ def test_settings_both_directions(ip: InteractiveShell, caplog: pytest.LogCaptur
     jm.settings.max_concurrency = 2
     assert magic.max_concurrency == 2
     assert "Current: 2" in run(ip, "%config JamaMagic").out
-    run(ip, "%config JamaMagic.page_size = 99")  # IPython logs the refusal
-    assert "page_size must be an integer from 1 to 50, not 99" in caplog.text
+    assert "page_size must be an integer from 1 to 50, not 99" in fails(
+        ip, "%config JamaMagic.page_size = 99"
+    )
     assert jm.settings.page_size == 10
     run(ip, "%config JamaMagic.rate_limit = 0")
     assert jm.settings.rate_limit is None and magic.rate_limit is None

@@ -153,3 +153,40 @@ def test_all_without_tqdm_fetches_without_a_bar(
     monkeypatch.setitem(sys.modules, "tqdm", None)
     ran = run(ip, "r = %jama GET /items -p project=20 --all")
     assert ran.error is None and ran.err == "" and ip.user_ns["r"].pages > 1
+
+
+# --- 8. a refused %config is a failed cell ------------------------------------------------
+
+
+def test_refused_config_value_is_one_line_and_fails(ip: InteractiveShell) -> None:
+    """%config JamaMagic.page_size = 80 fails the cell with one UsageError line, no log."""
+    jm.settings.page_size = 20
+    ran = run(ip, "%config JamaMagic.page_size = 80")
+    assert type(ran.error) is UsageError and "ERROR:root" not in ran.out + ran.err
+    line = fails(ip, "%config JamaMagic.page_size = 80")
+    assert line == "setting page_size must be an integer from 1 to 50, not 80 (nothing changed)"
+    assert jm.settings.page_size == 20
+
+
+def test_config_unknown_setting_suggests_the_name(ip: InteractiveShell) -> None:
+    """A misspelt JamaMagic setting is one line with a did-you-mean."""
+    assert fails(ip, "%config JamaMagic.pagesize = 5").endswith("did you mean page_size?")
+
+
+def test_config_accepts_good_values_and_other_classes(ip: InteractiveShell) -> None:
+    """A valid value (also from a variable) is set; other classes' %config lines are untouched."""
+    ip.user_ns["rows"] = 7
+    assert run(ip, "%config JamaMagic.display_rows = rows").error is None
+    assert jm.settings.display_rows == 7
+    assert run(ip, "%config HistoryManager.enabled = False").error is None
+    assert "page_size" in run(ip, "%config JamaMagic").out
+
+
+def test_unloading_gives_config_back(ip: InteractiveShell) -> None:
+    """After %unload_ext, %config is IPython's own again; %load_ext puts the check back."""
+    ip.run_line_magic("unload_ext", "jama_magic")
+    try:
+        assert not hasattr(ip.magics_manager.magics["line"]["config"], "jama_original")
+    finally:
+        ip.run_line_magic("load_ext", "jama_magic")
+    assert hasattr(ip.magics_manager.magics["line"]["config"], "jama_original")

@@ -34,9 +34,11 @@ from .support import (
     ask,
     dry_run_text,
     install_completer,
+    install_config_check,
     install_formatters,
     sandbox_text,
     uninstall_completer,
+    uninstall_config_check,
     uninstall_formatters,
 )
 
@@ -274,6 +276,7 @@ def load_ipython_extension(ip: Any) -> None:
     _drop_invalid_config(ip)
     ip.register_magics(JamaMagic)
     install_completer(ip)
+    install_config_check(ip)
     install_formatters(ip, dry_run_text)
     catalog.load_catalog()  # read once now, not on the first Tab
 
@@ -297,4 +300,5 @@ def unload_ipython_extension(ip: Any) -> None:
     for kind in ("line", "cell"):
         ip.magics_manager.magics[kind].pop("jama", None)
     uninstall_completer(ip)
+    uninstall_config_check(ip)
     uninstall_formatters(ip)

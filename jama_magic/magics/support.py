@@ -5,10 +5,13 @@ Kept out of ``commands.py`` so that module reads as the list of commands.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from typing import Any
 
 import traitlets
+from IPython.core.error import UsageError
 from traitlets import TraitError
 
 from ..codegen import paging_note
@@ -16,6 +19,8 @@ from ..connection import Connection
 from ..errors import InvalidSettingError
 from ..response import RequestView
 from ..secrets import env_var_name
+from ..settings import SETTINGS
+from ..settings import validate as check_setting
 from ..state import session
 from .completer import complete, magic_tail
 
@@ -28,9 +33,11 @@ __all__ = [
     "ask",
     "dry_run_text",
     "install_completer",
+    "install_config_check",
     "install_formatters",
     "sandbox_text",
     "uninstall_completer",
+    "uninstall_config_check",
     "uninstall_formatters",
 ]
 
@@ -160,3 +167,51 @@ def uninstall_completer(ip: Any) -> None:
     matchers = ip.Completer.custom_matchers
     while _matcher in matchers:
         matchers.remove(_matcher)
+
+
+# `%config` logs a refused value ("ERROR:root:...") and lets the cell succeed; its
+# line is checked first, so a bad JamaMagic value fails like every other mistake.
+_ASSIGNMENT = re.compile(r"\s*JamaMagic\.(\w+)\s*=(?!=)(.*)", re.DOTALL)
+
+
+def check_config_line(line: str, namespace: dict[str, Any]) -> None:
+    """``UsageError`` for ``JamaMagic.name = value`` with an unknown name or a refused value."""
+    match = _ASSIGNMENT.fullmatch(line)
+    if match is None:
+        return
+    name, expr = match.groups()
+    if name not in SETTINGS:
+        close = difflib.get_close_matches(name, SETTINGS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(SETTINGS)}"
+        raise UsageError(f"JamaMagic has no setting '{name}'{hint}")
+    try:
+        value = eval(expr, namespace)  # as %config itself evaluates it
+    except Exception:
+        return  # %config reports its own error for an expression it cannot evaluate
+    try:
+        check_setting(name, value)
+    except InvalidSettingError as exc:
+        raise UsageError(f"{exc} (nothing changed)") from None
+
+
+def install_config_check(ip: Any) -> None:
+    """Put ``check_config_line`` in front of ``%config`` (once)."""
+    original = ip.find_line_magic("config")  # loads IPython's lazily registered magic
+    if original is None or hasattr(original, "jama_original"):
+        return
+
+    def config(line: str) -> Any:
+        check_config_line(line, ip.user_ns)
+        return original(line)
+
+    config.jama_original = original  # type: ignore[attr-defined]
+    config.__doc__ = original.__doc__
+    ip.magics_manager.magics["line"]["config"] = config
+
+
+def uninstall_config_check(ip: Any) -> None:
+    """Give ``%config`` back its own function."""
+    magics = ip.magics_manager.magics["line"]
+    original = getattr(magics.get("config"), "jama_original", None)
+    if original is not None:
+        magics["config"] = original

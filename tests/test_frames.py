@@ -566,3 +566,18 @@ def test_include_resolves_from_linked_without_lookups(sandbox: Any, sandbox_conn
     requirements = df[df["itemType"] == "Requirement"]
     assert len(requirements) and requirements["status"].isin(["Draft", "Approved"]).any()
     assert df.attrs["labels"]["status"] == "Status"
+
+
+def test_missing_values_are_na_everywhere(dataset: Any) -> None:
+    """Every gap in the sandbox frame is <NA> (NaT in datetimes): no NaN, no None."""
+    rows = _sandbox_rows(dataset)
+    linked = {"itemtypes": {str(k): v for k, v in dataset.itemtypes.items()}}
+    for resolve in (False, True):
+        df = to_dataframe(rows, linked=linked, resolve=resolve, text=True)
+        gaps = {
+            type(value).__name__ for column in df.columns for value in df[column][df[column].isna()]
+        }
+        assert gaps <= {"NAType", "NaTType"}, gaps
+        assert "NAType" in gaps
+        text = df.head(50).to_string()
+        assert "NaN" not in text and "None" not in text

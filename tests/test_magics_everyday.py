@@ -190,3 +190,27 @@ def test_unloading_gives_config_back(ip: InteractiveShell) -> None:
     finally:
         ip.run_line_magic("load_ext", "jama_magic")
     assert hasattr(ip.magics_manager.magics["line"]["config"], "jama_original")
+
+
+# --- 9. the first table does not wait for pandas ----------------------------------------------
+
+
+def test_load_ext_imports_pandas_in_the_background() -> None:
+    """%load_ext starts importing pandas on a background thread; import jama_magic does not."""
+    import subprocess
+
+    code = (
+        "import sys, threading\n"
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "import jama_magic\n"
+        "print('pandas' in sys.modules)\n"
+        "ip.run_line_magic('load_ext', 'jama_magic')\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'jama_magic-warm-up': t.join()\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.split() == ["False", "True"]

@@ -40,6 +40,7 @@ from .support import (
     uninstall_completer,
     uninstall_config_check,
     uninstall_formatters,
+    warm_up,
 )
 
 __all__ = ["JamaMagic", "load_ipython_extension", "unload_ipython_extension"]
@@ -279,6 +280,7 @@ def load_ipython_extension(ip: Any) -> None:
     install_config_check(ip)
     install_formatters(ip, dry_run_text)
     catalog.load_catalog()  # read once now, not on the first Tab
+    warm_up("pandas")
 
 
 def _drop_invalid_config(ip: Any) -> None:

@@ -5,9 +5,13 @@ Kept out of ``commands.py`` so that module reads as the list of commands.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import importlib
 import json
 import re
+import sys
+import threading
 from typing import Any
 
 import traitlets
@@ -39,6 +43,7 @@ __all__ = [
     "uninstall_completer",
     "uninstall_config_check",
     "uninstall_formatters",
+    "warm_up",
 ]
 
 MATCHER_ID = "jama_magic"
@@ -215,3 +220,17 @@ def uninstall_config_check(ip: Any) -> None:
     original = getattr(magics.get("config"), "jama_original", None)
     if original is not None:
         magics["config"] = original
+
+
+def warm_up(module: str = "pandas") -> None:
+    """Import ``module`` on a background thread, so the first table (``%jama connections``,
+    ``--df``, a response's summary) does not wait a second for pandas."""
+    if module not in sys.modules:
+        threading.Thread(
+            target=_import, args=(module,), name="jama_magic-warm-up", daemon=True
+        ).start()
+
+
+def _import(module: str) -> None:
+    with contextlib.suppress(Exception):  # not installed or broken: the first real use says so
+        importlib.import_module(module)

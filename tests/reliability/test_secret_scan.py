@@ -276,7 +276,13 @@ def test_python_api_objects_and_errors_leak_nothing(
     oauth = jama_magic.connect(
         "po", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret
     )
-    bad = jama_magic.connect("pw", url=sb.url, username=sb.username, password=sb.password + "x")
+    with pytest.raises(JamaError) as refused:  # the connect check: a wrong password
+        jama_magic.connect("pw", url=sb.url, username=sb.username, password=sb.password + "x")
+    hay.add("connect check", one_line(refused.value))
+    hay.add("connect check", "".join(traceback.format_exception(refused.value)))
+    bad = jama_magic.connect(
+        "pw", url=sb.url, username=sb.username, password=sb.password + "x", check=False
+    )
     down = jama_magic.connect(
         "pd", url="http://127.0.0.1:9", username="u", password=sb.password, check=False
     )

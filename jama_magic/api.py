@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .auth import Authenticator
 from .client import JamaClient, client_for
 from .config import forget_connection, save_connection
-from .connection import Connection, changes, make_connection
-from .errors import ConnectionRedefinedWarning, JamaError
+from .connection import Connection, ConnectionRedefinedWarning, changes, make_connection
+from .errors import JamaError
 from .request import NO_BODY
 from .response import JamaResponse
 from .secrets import Secret

@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 from .errors import JamaUsageError
 from .secrets import Secret
 
-__all__ = ["API_VERSIONS", "NICKNAME", "Connection", "changes", "make_connection"]
+__all__ = [
+    "API_VERSIONS",
+    "NICKNAME",
+    "Connection",
+    "ConnectionRedefinedWarning",
+    "changes",
+    "make_connection",
+]
 
 NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
 SUBDOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -55,6 +62,10 @@ class Connection:
     @property
     def user_label(self) -> str:
         return self.username or f"client {self.client_id}"
+
+
+class ConnectionRedefinedWarning(UserWarning):
+    """``connect`` replaced a connection of the same nickname that had other settings."""
 
 
 _COMPARED = {

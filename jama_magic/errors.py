@@ -26,9 +26,6 @@ line that says what went wrong and never contains a secret::
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
 
-``ConnectionRedefinedWarning`` (a ``UserWarning``) says that ``connect`` replaced
-a connection of the same nickname that had other settings.
-
 httpx errors are translated once, in ``transport.py``, with ``raise ... from exc``.
 How an error is shown (one line with a hint) is in ``display.py``.
 """
@@ -45,7 +42,6 @@ __all__ = [
     "BodyError",
     "ConfigFileError",
     "ConflictError",
-    "ConnectionRedefinedWarning",
     "ForbiddenError",
     "InvalidJSONError",
     "InvalidSettingError",
@@ -76,10 +72,6 @@ __all__ = [
 
 class JamaError(Exception):
     """Base of every jama_magic error."""
-
-
-class ConnectionRedefinedWarning(UserWarning):
-    """``connect`` replaced a connection of the same nickname that had other settings."""
 
 
 class JamaUsageError(JamaError, ValueError):

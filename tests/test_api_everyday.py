@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import jama_magic as jm
+from jama_magic.connection import ConnectionRedefinedWarning
 from jama_magic.errors import (
-    ConnectionRedefinedWarning,
     JamaConnectError,
     UnauthorizedError,
     UnknownConnectionError,

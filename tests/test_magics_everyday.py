@@ -142,7 +142,8 @@ def test_all_shows_a_text_bar_in_a_terminal(ip: InteractiveShell, conn: str) -> 
     ran = run(ip, "r = %jama GET /items -p project=20 --all")
     resp = ip.user_ns["r"]
     assert ran.error is None and resp.pages > 1
-    assert "Fetching" in ran.err and f"{resp.item_count}/{resp.item_count}" in ran.err
+    # tqdm redraws at most every 0.1 s, so only the first draw (with the total) is certain
+    assert "Fetching" in ran.err and f"0/{resp.item_count}" in ran.err
     assert "Fetching" not in run(ip, "%jama GET /items -p project=20 --all --limit 5").err
 
 

@@ -18,8 +18,9 @@ from traitlets import TraitError, validate
 
 from .. import api, catalog
 from ..client import client_for
+from ..connection import ConnectionRedefinedWarning
 from ..display import dataframe_view, one_line
-from ..errors import ConnectionRedefinedWarning, InvalidSettingError, JamaError, JamaHTTPError
+from ..errors import InvalidSettingError, JamaError, JamaHTTPError
 from ..response import JamaResponse
 from ..settings import SETTINGS
 from ..settings import validate as check_setting

@@ -5,9 +5,12 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
 
     import jama_magic as jm
     jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
+    jm.whoami()                                                 # the user, as a dict
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
     jm.diff_baselines(91, 92)       # what changed (also jm.diff_versions, jm.diff)
+
+``dir(jm)`` lists the public API only (``__all__``); the modules stay importable.
 """
 
 from __future__ import annotations
@@ -17,15 +20,18 @@ from typing import Any
 from .api import (
     arequest,
     connect,
+    connections,
     disconnect,
     request,
     running_sandbox,
     start_sandbox,
     stop_sandbox,
+    use,
+    whoami,
 )
 from .changes import Diff, diff, diff_baselines, diff_versions
 from .client import JamaClient, client_for
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaError,
     JamaHTTPError,
@@ -60,6 +66,7 @@ __all__ = [
     "arequest",
     "client_for",
     "connect",
+    "connections",
     "diff",
     "diff_baselines",
     "diff_versions",
@@ -74,7 +81,14 @@ __all__ = [
     "stop_sandbox",
     "trace",
     "unload_ipython_extension",
+    "use",
+    "whoami",
 ]
+
+
+def __dir__() -> list[str]:
+    # PEP 562: without this, dir(jm) also lists every imported submodule and `Any`
+    return sorted(__all__)
 
 
 def panel(**kwargs: Any) -> Any:

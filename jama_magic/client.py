@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .auth import Authenticator, Remember
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaRequestError,
     ReadOnlyError,
@@ -29,7 +29,7 @@ from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
 from .request import NO_BODY, JamaRequest, encode_body
-from .response import JamaResponse, RequestView
+from .response import JamaResponse, Paging, RequestView
 from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
 from .secrets import MASK
 from .settings import Settings
@@ -269,7 +269,13 @@ class JamaClient:
             client_id=conn.client_id,
             base_url=conn.base_url,
             verify=conn.verify,
+            paging=self._paging(req),
         )
+
+    def _paging(self, req: JamaRequest) -> Paging | None:
+        if not (req.all_pages or req.limit):
+            return None
+        return Paging(all_pages=req.all_pages, limit=req.limit, page_size=self.settings.page_size)
 
 
 def _retries(n: int) -> str:

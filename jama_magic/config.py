@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .connections import NICKNAME, Connection, make_connection
+from .connection import NICKNAME, Connection, make_connection
 from .errors import ConfigFileError, JamaUsageError
 
 if sys.version_info >= (3, 11):

@@ -40,7 +40,7 @@ from .errors import ForbiddenError, NotFoundError
 from .frames.resolve import display_name
 from .state import session
 
-__all__ = ["ConnectionLookups", "lookups_for"]
+__all__ = ["CachedNames", "ConnectionLookups", "lookups_for"]
 
 _BULK = {
     "itemtypes": ("/itemtypes", None),
@@ -91,26 +91,32 @@ class ConnectionLookups:
         self._done: set[tuple[str, Any]] = set()
         self._lock = threading.RLock()
 
-    def names(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+    def cached(self) -> CachedNames:
+        """A name source that answers from what was already fetched, never sending a request."""
+        return CachedNames(self)
+
+    def names(self, kind: str, ids: Iterable[int], *, fetch: bool = True) -> dict[int, str]:
         """Display names of the given ids of ``kind``; ids not found are left out."""
-        found = self.objects(kind, ids)
+        found = self.objects(kind, ids, fetch=fetch)
         named = {key: display_name(kind, obj) for key, obj in found.items()}
         return {key: name for key, name in named.items() if name is not None}
 
-    def item_types(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    def item_types(self, ids: Iterable[int], *, fetch: bool = True) -> dict[int, dict[str, Any]]:
         """Item type objects (with ``fields``) of the given ids."""
-        return {key: dict(obj) for key, obj in self.objects("itemtypes", ids).items()}
+        found = self.objects("itemtypes", ids, fetch=fetch)
+        return {key: dict(obj) for key, obj in found.items()}
 
-    def objects(self, kind: str, ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
-        """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing."""
+    def objects(
+        self, kind: str, ids: Iterable[int], *, fetch: bool = True
+    ) -> dict[int, Mapping[str, Any]]:
+        """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing
+        (``fetch=False``: the cached ones only)."""
         wanted = {int(key) for key in ids}
         with self._lock:
             if self.client is None:  # detached: its connection is gone
                 return {}
-            if kind in _BULK:
-                self._load_bulk(kind)
-            elif kind in _SIBLINGS:
-                self._load_each(kind, wanted)
+            if fetch:
+                self._load(kind, wanted)
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
 
@@ -121,6 +127,12 @@ class ConnectionLookups:
         with self._lock:
             self._load_bulk(kind)
             return dict(self._objects.get(kind, {}))
+
+    def _load(self, kind: str, wanted: set[int]) -> None:
+        if kind in _BULK:
+            self._load_bulk(kind)
+        elif kind in _SIBLINGS:
+            self._load_each(kind, wanted)
 
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
@@ -213,6 +225,19 @@ class ConnectionLookups:
         for obj in objects:
             if type(obj.get("id")) is int:
                 cache[obj["id"]] = obj
+
+
+class CachedNames:
+    """``ConnectionLookups`` that never fetch: for rendering, which must not send requests."""
+
+    def __init__(self, lookups: ConnectionLookups) -> None:
+        self._lookups = lookups
+
+    def names(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+        return self._lookups.names(kind, ids, fetch=False)
+
+    def item_types(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        return self._lookups.item_types(ids, fetch=False)
 
 
 def lookups_for(client: _Client) -> ConnectionLookups:

@@ -23,7 +23,16 @@ if TYPE_CHECKING:
 
     from .frames import NameSource
 
-__all__ = ["JamaResponse", "PageInfo", "RequestView", "parse_body"]
+__all__ = ["JamaResponse", "PageInfo", "Paging", "RequestView", "parse_body"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Paging:
+    """How a request is paged (``--all``, ``--limit``), for the dry run and exported code."""
+
+    all_pages: bool
+    limit: int | None
+    page_size: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,16 +51,18 @@ class RequestView:
     client_id: str | None = None
     base_url: str = ""
     verify: bool | str = True
+    paging: Paging | None = None  # None: one request
 
     def to_curl(self) -> str:
         from .codegen import to_curl
 
         return to_curl(self)
 
-    def to_python(self) -> str:
+    def to_python(self, *, style: str | None = None) -> str:
+        """A script sending this request; see ``jama_magic.codegen.to_python`` for ``style``."""
         from .codegen import to_python
 
-        return to_python(self)
+        return to_python(self, style=style)
 
 
 @dataclass(frozen=True)
@@ -254,8 +265,10 @@ class JamaResponse:
     def to_curl(self) -> str:
         return self.request.to_curl()
 
-    def to_python(self) -> str:
-        return self.request.to_python()
+    def to_python(self, *, style: str | None = None) -> str:
+        """The request as a script: ``jm.request(..., all_pages=True)`` when it was paged,
+        else plain httpx; ``style="httpx"`` or ``"jama_magic"`` chooses."""
+        return self.request.to_python(style=style)
 
     def summary(self) -> str:
         """``200 OK · 0.12 s · 3.4 kB · 50 items / 1 page``."""

@@ -11,7 +11,7 @@ import pytest
 from IPython.utils.text import DollarFormatter
 
 import jama_magic
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.errors import BodyError, JamaConnectError, ReadOnlyError, UnknownConnectionError
 from jama_magic.magics.parse import RequestSpec, build_request, parse_line
 from jama_magic.request import NO_BODY, JamaRequest
@@ -41,8 +41,8 @@ def _get(p: JamaPanel, url: str, **query: str) -> Any:
 # the form
 def test_connection_dropdown_lists_nicknames_with_default_selected(sandbox: Sandbox) -> None:
     """The dropdown offers every nickname and selects the default connection."""
-    jama_magic.connect("a", url=sandbox.url, username="u", password="p")
-    jama_magic.connect("b", url=sandbox.url, username="u", password="p", default=True)
+    jama_magic.connect("a", url=sandbox.url, username="u", password="p", check=False)
+    jama_magic.connect("b", url=sandbox.url, username="u", password="p", default=True, check=False)
     p = JamaPanel(namespace={})
     assert p.connection.options == ("a", "b")
     assert p.connection.value == "b"
@@ -51,12 +51,12 @@ def test_connection_dropdown_lists_nicknames_with_default_selected(sandbox: Sand
 
 def test_connection_dropdown_refreshes_and_keeps_selection(sandbox: Sandbox) -> None:
     """Adding a connection updates the options; the user's pick stays selected."""
-    jama_magic.connect("a", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("a", url=sandbox.url, username="u", password="p", check=False)
     p = JamaPanel(namespace={})
-    jama_magic.connect("b", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("b", url=sandbox.url, username="u", password="p", check=False)
     assert p.connection.options == ("a", "b")
     p.connection.value = "b"
-    jama_magic.connect("c", url=sandbox.url, username="u", password="p", default=True)
+    jama_magic.connect("c", url=sandbox.url, username="u", password="p", default=True, check=False)
     assert p.connection.value == "b"
     jama_magic.disconnect("b")
     assert p.connection.options == ("a", "c") and p.connection.value == "c"
@@ -67,7 +67,7 @@ def test_closed_panel_stops_following_the_registry(sandbox: Sandbox) -> None:
     """After close() a new connection no longer reaches the dropdown."""
     p = JamaPanel(namespace={})
     p.close()
-    jama_magic.connect("late", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("late", url=sandbox.url, username="u", password="p", check=False)
     assert "late" not in p.connection.options
 
 
@@ -252,7 +252,9 @@ def test_network_error_is_shown(ns: dict[str, Any]) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    jama_magic.connect("dead", url=f"http://127.0.0.1:{port}", username="u", password="p")
+    jama_magic.connect(
+        "dead", url=f"http://127.0.0.1:{port}", username="u", password="p", check=False
+    )
     jama_magic.settings.retries = 0
     p = JamaPanel(namespace=ns)
     p.url.value = "/projects"
@@ -292,7 +294,9 @@ def test_send_button_is_disabled_while_in_flight(sandbox_conn: Connection) -> No
 def test_second_send_while_busy_is_refused() -> None:
     """A send while a request is in flight is refused with a message; the first completes."""
     with Sandbox(latency=1.0) as slow:
-        jama_magic.connect("slow", url=slow.url, username=slow.username, password=slow.password)
+        jama_magic.connect(
+            "slow", url=slow.url, username=slow.username, password=slow.password, check=False
+        )
         p = JamaPanel(namespace={}, url="/projects")
         p.send(wait=False)
         assert p.busy and p.send_button.disabled

@@ -23,6 +23,7 @@ PUBLIC = [
     "arequest",
     "client_for",
     "connect",
+    "connections",
     "diff",
     "diff_baselines",
     "diff_versions",
@@ -37,6 +38,8 @@ PUBLIC = [
     "stop_sandbox",
     "trace",
     "unload_ipython_extension",
+    "use",
+    "whoami",
 ]
 
 

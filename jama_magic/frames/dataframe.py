@@ -26,7 +26,8 @@
   lifted fields (the key to use in a PATCH path).
 * An empty list gives an empty frame with the identity columns
   (``documentKey``, ``globalId``, ``itemType``, ``project``, ``parent``,
-  ``sequence``) and an empty ``id`` index. A body that is not a list raises
+  ``sequence``) and an empty ``id`` index. A single object (``GET /items/1003``)
+  is a one-row frame. Any other body (none, text, a number) raises
   :class:`NotAListError` saying what the body is.
 
 pandas is imported only when a frame is built.
@@ -101,6 +102,8 @@ def with_items(
 
 
 def _rows(data: Any) -> list[Mapping[str, Any]]:
+    if isinstance(data, Mapping):  # one object: a one-row frame
+        return [data]
     if not isinstance(data, list | tuple):
         raise NotAListError(describe_body(data))
     if all(type(row) is dict for row in data):
@@ -109,23 +112,14 @@ def _rows(data: Any) -> list[Mapping[str, Any]]:
 
 
 def describe_body(data: Any) -> str:
-    """One line saying what a non-list body is and where to look instead."""
+    """One line saying what a body without a table is and where to look instead."""
     if data is None:
         return "the response has no body, so there is no table: check resp.status_code"
-    if isinstance(data, Mapping):
-        return _describe_object(data)
     if isinstance(data, str):
         return f"the body is text ({len(data)} characters), not a JSON list: use resp.body"
     if isinstance(data, bytes | bytearray):
         return f"the body is binary ({len(data)} bytes), not a JSON list: use resp.body"
     return f"the body is a single JSON {type(data).__name__} ({data!r}), not a list: use resp.data"
-
-
-def _describe_object(data: Mapping[str, Any]) -> str:
-    keys = ", ".join(str(key) for key in list(data)[:6]) + (", ..." if len(data) > 6 else "")
-    kind = data.get("type")
-    what = f"one object of type '{kind}'" if isinstance(kind, str) else "a JSON object"
-    return f"the body is {what} (keys {keys}), not a list: use resp.data"
 
 
 def _table(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..connections import API_VERSIONS
+from ..connection import API_VERSIONS
 from ..request import METHODS
 
 __all__ = [
@@ -152,6 +152,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--confirm-writes",), "ask before every write (--yes skips it)", FLAG),
         Option(("--save",), "save it (without secrets) for later sessions", FLAG),
         Option(("--default",), "make it the default connection", FLAG),
+        Option(("--no-check",), "skip the credentials check (one GET /users/current)", FLAG),
     ),
     "connections": (),
     "use": (),

@@ -18,7 +18,7 @@ from .names import Wanted, pick_item_types, pick_relationship_types
 from .result import Trace
 
 if TYPE_CHECKING:
-    from ..connections import Connection
+    from ..connection import Connection
 
 __all__ = ["Source", "trace", "trace_data"]
 

@@ -54,10 +54,10 @@ class NetworkSource:
 def _notebook_progress() -> Progress | None:
     """A progress bar in a notebook (the magics' widget bar), none elsewhere."""
     try:
-        from ..magics.progress import notebook_progress
+        from ..magics.progress import progress_bar
     except ImportError:  # no IPython: not a notebook
         return None
-    return notebook_progress()
+    return progress_bar()
 
 
 def fetch_trace_data(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import jama_magic
 from jama_magic.client import JamaClient
 from jama_magic.config import load_saved
-from jama_magic.connections import Connection, make_connection
+from jama_magic.connection import Connection, make_connection
 from jama_magic.errors import ConfigFileError
 from jama_magic.magics.parse import RequestSpec, build_request, parse_line
 from jama_magic.magics.placeholders import load_json

@@ -12,7 +12,7 @@ from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
 import jama_magic as jm
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.traceability import Trace
 
 

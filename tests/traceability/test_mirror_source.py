@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import jama_magic as jm
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.errors import JamaUsageError
 from jama_magic.sandbox import Sandbox
 from jama_magic.traceability.mirrored import MirrorSource

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 import jama_magic as jm
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.sandbox import Sandbox
 
 REL_QUERY = {"project": 20, "lastId": 0, "maxResults": 20}

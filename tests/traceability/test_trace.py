@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import jama_magic as jm
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.errors import JamaUsageError, NotFoundError
 from jama_magic.sandbox import Sandbox
 from jama_magic.traceability import Trace, TraceData, trace, trace_data

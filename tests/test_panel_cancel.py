@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ import jama_magic
 from jama_magic.client import client_for
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox
+from jama_magic.widgets.panel import JamaPanel
 
 
 class _Started:
@@ -61,3 +63,42 @@ def test_submit_refuses_a_write_on_a_read_only_connection(sandbox: Sandbox) -> N
     )  # fmt: skip
     with pytest.raises(jama_magic.errors.ReadOnlyError):
         client_for("ro").submit(JamaRequest.build("DELETE", "/items/1003"))
+
+
+def _wait_for_first_page(p: JamaPanel) -> None:
+    deadline = time.monotonic() + 60
+    while p.progress.pages < 1:
+        assert time.monotonic() < deadline, "the first page never arrived"
+        time.sleep(0.02)
+
+
+def test_cancel_button_stops_the_fetch_and_leaves_the_panel_usable(slow: Sandbox) -> None:
+    """Cancel during an all-pages fetch stops it, says so, and the next Send works."""
+    p = JamaPanel(namespace={}, connection="slow", url="/items")
+    p.query.set_pairs([("project", "20")])
+    p.all_pages.value = True
+    slow.reset_stats()
+    p.send(wait=False)
+    assert p.cancel_button.layout.display == "flex" and p.send_button.disabled
+    _wait_for_first_page(p)
+    p.cancel_button.click()
+    assert p._thread is not None
+    p._thread.join(60)
+    assert not p.busy and slow.stats.requests < 9  # project 20 has 9 pages
+    assert "cancelled after" in p.status.value and "nothing was kept" in p.status.value
+    assert "cancelled" in p.progress.label.value
+    assert p.response is None and p.cancel_button.layout.display == "none"
+    assert not p.send_button.disabled and p.send_button.description == "Send"
+    p.all_pages.value = False
+    p.url.value = "/projects"
+    p.query.set_pairs([])
+    resp = p.send()
+    assert resp is not None and resp.status_code == 200 and "200 OK" in p.status.value
+    p.close()
+
+
+def test_cancel_without_a_request_does_nothing(sandbox_conn: object) -> None:
+    """cancel() when nothing is in flight returns False and changes nothing."""
+    p = JamaPanel(namespace={})
+    assert p.cancel() is False and "no request sent yet" in p.status.value
+    p.close()

@@ -7,40 +7,37 @@ control is an attribute, so the panel can be driven from Python::
 
     p = JamaPanel()
     p.method.value, p.url.value = "GET", "/projects"
-    resp = p.send()          # waits; the Send button does the same in a thread
+    resp = p.send()          # waits; the Send button (and Enter) do the same in a thread
+    p.cancel()               # what the Cancel button does while a request runs
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from collections.abc import MutableMapping
 from typing import Any
 
 import ipywidgets as w
 
-from ..catalog import endpoint_paths
+from ..catalog import load_catalog, query_params
 from ..client import client_for
-from ..errors import JamaError, JamaUsageError, error_for_status
+from ..errors import BodyError, JamaError, JamaUsageError, error_for_status
 from ..request import METHODS, NO_BODY, JamaRequest
 from ..response import JamaResponse
 from ..state import session
 from .cell import parse_body_text, to_cell
-from .editors import PairsEditor
-from .view import (
-    PANEL_CSS,
-    PanelProgress,
-    body_html,
-    error_html,
-    headers_html,
-    note_html,
-    status_html,
-    table_html,
-)
+from .editors import PairsEditor, PathVariables, on_enter
+from .style import PANEL_CSS
+from .table import TableView
+from .view import PanelProgress, body_html, error_html, headers_html, note_html, status_html
 
 __all__ = ["JamaPanel"]
 
-TAB_TITLES = ("Table", "Body", "Headers", "%%jama cell")
-_LABEL = {"description_width": "90px"}
+TAB_TITLES = ("Table", "Body", "Headers", "%jama cell")
+TABLE, BODY = 0, 1
+NO_BODY_METHODS = ("GET", "DELETE")
+_LABEL = {"description_width": "80px"}
 
 
 class JamaPanel:
@@ -59,12 +56,13 @@ class JamaPanel:
         self.response: JamaResponse | None = None
         self.error: BaseException | None = None
         self.response_name = response_name
-        self.rows = rows
         self._namespace = namespace if namespace is not None else _user_namespace()
         self._thread: threading.Thread | None = None
+        self._future: concurrent.futures.Future[JamaResponse] | None = None
         self._shown_at: int | None = None
+        self._stashed_body = ""  # the body typed for POST, kept while GET/DELETE clear the box
         self._build_controls(method=method, url=url)
-        self._build_results()
+        self._build_results(rows)
         self.widget = self._layout()
         self.widget.add_class("jama-panel")
         self._add_classes()
@@ -72,59 +70,69 @@ class JamaPanel:
         self.refresh_connections(prefer=connection)
         self._method_changed()
 
+    @property
+    def rows(self) -> int:
+        """Rows per page of the Table tab."""
+        return self.table_view.rows
+
     # building the form
     def _build_controls(self, *, method: str, url: str) -> None:
         self.connection = w.Dropdown(description="Connection", style=_LABEL)
-        self.connection.layout = w.Layout(width="320px")
-        self.method = w.Dropdown(options=METHODS, value=method.upper(), description="Request")
-        self.method.style, self.method.layout = _LABEL, w.Layout(width="190px")
+        self.connection.layout = w.Layout(width="300px")
+        self.all_pages = w.Checkbox(description="all pages", indent=False)
+        self.all_pages.layout = w.Layout(width="auto", margin="2px 0 0 16px")
+        self.method = w.Dropdown(options=METHODS, value=method.upper())
+        self.method.layout = w.Layout(width="96px", flex="0 0 96px")
         self.url = w.Combobox(
             value=url,
-            options=endpoint_paths(),
-            placeholder="/projects  (relative URL; replace {id} with a value)",
+            placeholder="/projects  (relative URL; Enter sends)",
             ensure_option=False,
-            layout=w.Layout(flex="1 1 auto", width="auto"),
+            layout=w.Layout(flex="1 1 240px", width="auto"),
         )
         self.send_button = w.Button(description="Send", button_style="primary", icon="paper-plane")
-        self.send_button.layout = w.Layout(width="100px")
-        self.all_pages = w.Checkbox(description="all pages", indent=False)
-        self.all_pages.layout = w.Layout(width="120px", margin="2px 0 0 24px")
+        self.send_button.layout = w.Layout(width="104px", flex="0 0 auto")
+        self.cancel_button = w.Button(description="Cancel", icon="stop", button_style="warning")
+        self.cancel_button.layout = w.Layout(width="96px", flex="0 0 auto", display="none")
+        self.path_vars = PathVariables()
         self.query = PairsEditor(
             title="Query parameters", key_hint="name", value_hint="value", name="query"
         )
         self.headers = PairsEditor(
             title="Headers", key_hint="Name", value_hint="value", name="headers"
         )
+        self.headers.suggest(["Accept", "Content-Type", "If-Match", "X-Request-Id"])
         self.body = w.Textarea(placeholder='JSON body, e.g. {"project": 20}', rows=5)
-        self.body.layout = w.Layout(width="100%")
+        self.body.layout = w.Layout(width="auto")
         self.body_error = w.HTML("")
 
-    def _build_results(self) -> None:
+    def _build_results(self, rows: int) -> None:
         self.progress = PanelProgress()
         self.css = w.HTML(PANEL_CSS, layout=w.Layout(display="none"))
         self.status = w.HTML(note_html("no request sent yet"))
         self.error_box = w.HTML("")
-        self.table = w.HTML("")
-        self.body_view = w.HTML("")
-        self.headers_view = w.HTML("")
-        self.cell_text = w.Textarea(rows=6, layout=w.Layout(width="100%"))
-        self.tabs = w.Tab(children=[self.table, self.body_view, self.headers_view, self.cell_text])
+        self.table_view = TableView(rows=rows, notify=self._note)
+        self.table = self.table_view.html
+        self.body_view = w.HTML("", layout=w.Layout(width="100%"))
+        self.headers_view = w.HTML("", layout=w.Layout(width="100%"))
+        self.cell_text = w.Textarea(rows=6, layout=w.Layout(width="auto"))
+        children = [self.table_view.widget, self.body_view, self.headers_view, self.cell_text]
+        self.tabs = w.Tab(children=children, layout=w.Layout(width="100%"))
         self.tabs.titles = TAB_TITLES
 
     def _layout(self) -> w.VBox:
-        top = w.HBox([self.connection, self.all_pages])
-        line = w.HBox([self.method, self.url, self.send_button])
-        editors = w.HBox([self.query.widget, self.headers.widget])
+        top = _wrap([self.connection, self.all_pages])
+        line = _wrap([self.method, self.url, self.send_button, self.cancel_button])
+        editors = _wrap([self.query.widget, self.headers.widget])
         body = w.VBox([w.HTML("<b>Body</b> (JSON)"), self.body, self.body_error])
         results = [self.progress.widget, self.status, self.error_box, self.tabs, self.css]
-        box = w.VBox([top, line, editors, body, *results])
-        box.layout = w.Layout(width="100%", max_width="980px", padding="4px")
+        box = w.VBox([top, line, self.path_vars.widget, editors, body, *results])
+        box.layout = w.Layout(width="100%", padding="4px")
         return box
 
     def _add_classes(self) -> None:
         # stable hooks for browser tests and user CSS
-        names = ("connection", "method", "url", "send_button", "all_pages", "body", "body_error")
-        for name in names:
+        names = ("connection", "method", "url", "send_button", "cancel_button", "all_pages")
+        for name in (*names, "body", "body_error"):
             getattr(self, name).add_class("jama-" + name.replace("_", "-"))
         self.status.add_class("jama-status-line")
         self.error_box.add_class("jama-error-box")
@@ -134,12 +142,16 @@ class JamaPanel:
 
     def _wire(self) -> None:
         self.send_button.on_click(lambda _: self.send(wait=False))
+        self.cancel_button.on_click(lambda _: self.cancel())
+        for box in (self.url, self.query, self.headers, self.path_vars):
+            _on_enter(box, lambda: self.send(wait=False))
         self.method.observe(lambda _: self._method_changed(), names="value")
+        self.url.observe(lambda _: self._url_changed(), names="value")
         self.body.observe(lambda _: self._body_changed(), names="value")
-        for control in (self.connection, self.url, self.all_pages):
+        for control in (self.connection, self.all_pages):
             control.observe(lambda _: self._update_cell(), names="value")
-        self.query.on_change(self._update_cell)
-        self.headers.on_change(self._update_cell)
+        for editor in (self.query, self.headers, self.path_vars):
+            editor.on_change(self._update_cell)
         session.registry.on_change(self._registry_changed)
 
     # reacting to edits
@@ -160,8 +172,25 @@ class JamaPanel:
             self._show_error(exc)
 
     def _method_changed(self) -> None:
-        self.body.disabled = self.method.value == "GET"
+        method = self.method.value
+        catalog = load_catalog()
+        self.url.options = [path for path in catalog if method in catalog[path]]
+        no_body = method in NO_BODY_METHODS
+        if no_body and not self.body.disabled:
+            self._stashed_body, self.body.value = self.body.value, ""
+        elif not no_body and self.body.disabled and not self.body.value:
+            self.body.value = self._stashed_body
+        self.body.disabled = no_body
+        self.all_pages.disabled = method != "GET"
+        if method != "GET":
+            self.all_pages.value = False
+        self._url_changed()
         self._body_changed()
+
+    def _url_changed(self) -> None:
+        self.path_vars.follow(self.url.value)
+        self.query.suggest(query_params(self.url.value.strip(), self.method.value))
+        self._update_cell()
 
     def _body_changed(self) -> None:
         self.body_error.value = ""
@@ -181,9 +210,7 @@ class JamaPanel:
     # sending
     def build_request(self) -> JamaRequest:
         """The request the form describes (``JamaUsageError`` when it is not valid)."""
-        url = self.url.value.strip()
-        if "{" in url.split("?", 1)[0]:
-            raise JamaUsageError(f"replace the placeholder in {url!r} with a value, e.g. /items/42")
+        url = self.path_vars.fill(self.url.value.strip())
         body = NO_BODY if self.body.disabled else parse_body_text(self.body.value)
         return JamaRequest.build(
             self.method.value,
@@ -191,7 +218,7 @@ class JamaPanel:
             query=self.query.pairs,
             headers=self.headers.pairs,
             body=body,
-            all_pages=self.all_pages.value,
+            all_pages=self.all_pages.value and self.method.value == "GET",
         )
 
     @property
@@ -202,47 +229,82 @@ class JamaPanel:
     def send(self, *, wait: bool = True) -> JamaResponse | None:
         """Send the form's request; with ``wait`` return the response (None on error).
 
-        The Send button uses ``wait=False``: the request runs in a thread so the
-        notebook stays responsive. Errors are shown in the panel and kept on ``.error``.
+        The Send button and Enter use ``wait=False``: the request runs on the I/O
+        thread and a helper thread renders the result, so the notebook stays
+        responsive and Cancel can stop it. Errors show in the panel and stay on ``.error``.
         """
         if self.busy:
-            self._show_error(JamaUsageError("a request is already in flight: wait for it"))
+            self._show_error(JamaUsageError("a request is already in flight: wait or Cancel it"))
             return None
-        self._begin()
+        self.progress.reset()
         try:
             req = self.build_request()
-            client = client_for(self.connection.value)
+            future = client_for(self.connection.value).submit(req, progress=self.progress)
         except Exception as exc:  # shown, never swallowed: click handlers hide exceptions
-            self._finish(error=exc)
+            self._refuse(exc)
             return None
-        self._thread = threading.Thread(target=self._run, args=(client, req), daemon=True)
+        self._begin(req, future)
+        self._thread = threading.Thread(target=self._wait, args=(future,), daemon=True)
         self._thread.start()
         if wait:
             self._thread.join()
             return self.response if self.error is None else None
         return None
 
-    def _begin(self) -> None:
-        self.send_button.disabled = True
-        self.send_button.description = "Sending…"
-        self.error = None
+    def cancel(self) -> bool:
+        """Stop the request in flight (pages not yet read are not fetched); False if none."""
+        future = self._future
+        if future is None or future.done():
+            return False
+        self.progress.stop("cancelled")
+        future.cancel()
+        return True
+
+    def _begin(self, req: JamaRequest, future: concurrent.futures.Future[JamaResponse]) -> None:
+        self._future, self.error = future, None
+        self.send_button.disabled, self.send_button.description = True, "Sending…"
+        self.cancel_button.layout.display = "flex"
         self.error_box.value = ""
-        self.progress.reset()
+        self.status.value = note_html(f"sending {req.method} {req.url} …")
+        self.table_view.clear()
+        self.body_view.value = self.headers_view.value = ""
 
-    def _run(self, client: Any, req: JamaRequest) -> None:
+    def _wait(self, future: concurrent.futures.Future[JamaResponse]) -> None:
         try:
-            resp = client.send(req, raise_for_status=False, progress=self.progress)
+            resp = future.result()
+            count = f"{resp.item_count} items: " if resp.item_count else ""
+            self._note(f"{resp.status_code} received, {count}building the table…")
             self._show_response(resp)
+        except concurrent.futures.CancelledError:
+            self._stopped()
         except Exception as exc:  # shown in the panel, kept on .error
-            self._finish(error=exc)
-        else:
-            self._finish()
+            self._show_error(exc)
+            self._note("no response: see the error below")
+        finally:
+            self._idle()
 
-    def _finish(self, *, error: BaseException | None = None) -> None:
-        if error is not None:
-            self._show_error(error)
-        self.send_button.description = "Send"
-        self.send_button.disabled = False
+    def _refuse(self, exc: BaseException) -> None:
+        # nothing was sent: the previous result no longer describes the form
+        self.error = exc
+        self._note("not sent: fix the form and Send again")
+        if isinstance(exc, BodyError) and self.body_error.value:
+            self.error_box.value = error_html(JamaUsageError("the JSON body has an error (above)"))
+        else:
+            self.error_box.value = error_html(exc)
+
+    def _stopped(self) -> None:
+        pages = self.progress.pages
+        self.error = concurrent.futures.CancelledError()
+        read = f" after {pages} page{'s' if pages != 1 else ''}" if pages else ""
+        self._note(f"cancelled{read}: nothing was kept; Send again to start over")
+
+    def _idle(self) -> None:
+        self._future = None
+        self.cancel_button.layout.display = "none"
+        self.send_button.description, self.send_button.disabled = "Send", False
+
+    def _note(self, text: str) -> None:
+        self.status.value = note_html(text) if text else ""
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = exc
@@ -252,12 +314,12 @@ class JamaPanel:
         self.response = resp
         if self._namespace is not None and self.response_name:
             self._namespace[self.response_name] = resp
-        self.status.value = status_html(resp)
-        if not resp.ok:
-            self.error_box.value = error_html(error_for_status(resp))
         self.body_view.value = body_html(resp)
         self.headers_view.value = headers_html(resp)
-        self.table.value = table_html(resp, rows=self.rows)
+        self.table_view.show(resp)
+        self.tabs.selected_index = TABLE if resp.ok and resp.item_count is not None else BODY
+        self.error_box.value = "" if resp.ok else error_html(error_for_status(resp))
+        self.status.value = status_html(resp)
 
     # showing and closing
     def show(self) -> JamaPanel:
@@ -274,13 +336,27 @@ class JamaPanel:
             self.show()
 
     def close(self) -> None:
-        """Stop following connection changes and close the widgets."""
+        """Stop following connection changes, cancel what is in flight, close the widgets."""
+        self.cancel()
         session.registry.off_change(self._registry_changed)
         self.widget.close()
 
     def __repr__(self) -> str:
         last = self.response.summary() if self.response is not None else "no response yet"
         return f"<JamaPanel {self.connection.value or '(no connection)'}: {last}>"
+
+
+def _wrap(children: list[Any]) -> w.HBox:
+    box = w.HBox(children, layout=w.Layout(width="100%"))
+    box.add_class("jama-wrap")
+    return box
+
+
+def _on_enter(target: Any, action: Any) -> None:
+    if isinstance(target, w.Text):
+        on_enter(target, action)
+    else:
+        target.on_enter(action)
 
 
 def _shell() -> Any:

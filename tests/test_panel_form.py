@@ -163,7 +163,7 @@ def test_headers_tab_says_which_page(panel: JamaPanel) -> None:
 
 
 def test_add_focuses_the_new_name_box(panel: JamaPanel, monkeypatch: pytest.MonkeyPatch) -> None:
-    """"add" appends a row and asks the front end to focus that row's name box."""
+    """ "add" appends a row and asks the front end to focus that row's name box."""
     focused: list[Any] = []
     monkeypatch.setattr(w.Combobox, "focus", lambda box: focused.append(box))
     panel.query.add_button.click()

@@ -64,7 +64,7 @@ class PairsEditor:
         self.add_button.layout = w.Layout(width="80px")
         self.add_button.on_click(lambda _: self.add_row().key.focus())
         self.add_button.add_class(f"jama-add-{name}")
-        self._rows_box = w.VBox(layout=w.Layout(width="100%"))
+        self._rows_box = w.VBox(layout=w.Layout(width="auto"))
         label = w.HTML(f"<b>{title}</b>")
         self.widget = w.VBox([label, self._rows_box, self.add_button])
         self.widget.add_class("jama-editor")

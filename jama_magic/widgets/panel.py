@@ -112,17 +112,18 @@ class JamaPanel:
         self.error_box = w.HTML("")
         self.table_view = TableView(rows=rows, notify=self._note)
         self.table = self.table_view.html
-        self.body_view = w.HTML("", layout=w.Layout(width="100%"))
-        self.headers_view = w.HTML("", layout=w.Layout(width="100%"))
+        self.body_view = w.HTML("", layout=w.Layout(width="auto"))
+        self.headers_view = w.HTML("", layout=w.Layout(width="auto"))
         self.cell_text = w.Textarea(rows=6, layout=w.Layout(width="auto"))
         children = [self.table_view.widget, self.body_view, self.headers_view, self.cell_text]
-        self.tabs = w.Tab(children=children, layout=w.Layout(width="100%"))
+        self.tabs = w.Tab(children=children, layout=w.Layout(width="auto"))
         self.tabs.titles = TAB_TITLES
 
     def _layout(self) -> w.VBox:
         top = _wrap([self.connection, self.all_pages])
         line = _wrap([self.method, self.url, self.send_button, self.cancel_button])
         editors = _wrap([self.query.widget, self.headers.widget])
+        editors.add_class("jama-editors")
         body = w.VBox([w.HTML("<b>Body</b> (JSON)"), self.body, self.body_error])
         results = [self.progress.widget, self.status, self.error_box, self.tabs, self.css]
         box = w.VBox([top, line, self.path_vars.widget, editors, body, *results])
@@ -272,8 +273,9 @@ class JamaPanel:
     def _wait(self, future: concurrent.futures.Future[JamaResponse]) -> None:
         try:
             resp = future.result()
-            count = f"{resp.item_count} items: " if resp.item_count else ""
-            self._note(f"{resp.status_code} received, {count}building the table…")
+            self.cancel_button.layout.display = "none"  # nothing left to cancel
+            count = f" ({resp.item_count} items)" if resp.item_count else ""
+            self._note(f"{resp.status_code} received{count}: looking up names for the table…")
             self._show_response(resp)
         except concurrent.futures.CancelledError:
             self._stopped()
@@ -323,9 +325,12 @@ class JamaPanel:
 
     # showing and closing
     def show(self) -> JamaPanel:
-        """Display the panel in the notebook and return it."""
+        """Display the panel in the notebook and return it; ``%jama`` is loaded for its cells."""
         from IPython.display import display
 
+        shell = _shell()
+        if shell is not None:  # the copied %jama cell must run, also after jm.panel()
+            shell.extension_manager.load_extension("jama_magic")
         display(self.widget)  # type: ignore[no-untyped-call]
         self._shown_at = _execution_count()
         return self
@@ -347,7 +352,7 @@ class JamaPanel:
 
 
 def _wrap(children: list[Any]) -> w.HBox:
-    box = w.HBox(children, layout=w.Layout(width="100%"))
+    box = w.HBox(children, layout=w.Layout(width="auto"))
     box.add_class("jama-wrap")
     return box
 

@@ -37,6 +37,7 @@ PANEL_CSS = f"""<style>
 .jama-panel .widget-text, .jama-panel .widget-combobox, .jama-panel .widget-dropdown {{
   min-width: 0; }}
 .jama-panel .widget-text input, .jama-panel .widget-combobox input {{ min-width: 0; }}
+.jama-panel .jama-editors {{ align-items: flex-start; }}
 .jama-panel .jama-editor {{ flex: 1 1 280px; min-width: 0; }}
 .jama-panel .jama-pair {{ flex-wrap: nowrap; min-width: 0; }}
 .jama-panel .jama-remove {{ padding: 0; min-width: 32px; text-overflow: clip; }}
@@ -46,7 +47,7 @@ PANEL_CSS = f"""<style>
 .jama-panel .jama-tabs, .jama-panel .jama-tabs .widget-html {{ min-width: 0; max-width: 100%; }}
 .jama-panel .jama-tabs .widget-html-content {{ min-width: 0; max-width: 100%; }}
 /* keyboard focus must be visible on every control */
-.jama-panel button:focus-visible, .jama-panel input:focus-visible,
+.jama-panel .jupyter-button:focus-visible:enabled, .jama-panel input:focus-visible,
 .jama-panel select:focus-visible, .jama-panel textarea:focus-visible {{
   outline: 2px solid {_FOCUS}; outline-offset: 2px; }}
 /* result tables: one line per cell (the full text is in the title), sticky header */

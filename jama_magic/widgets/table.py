@@ -45,12 +45,13 @@ class TableView:
         self._order: list[int] | None = None
         self._full: pd.DataFrame | None = None
         self._muted = False  # set while the panel itself changes the sort controls
-        self.html = w.HTML("", layout=w.Layout(width="100%"))
+        self.html = w.HTML("", layout=w.Layout(width="auto"))
         self.prev = w.Button(description="◀ prev", tooltip="previous rows")
         self.next = w.Button(description="next ▶", tooltip="next rows")
         for button in (self.prev, self.next):
             button.layout = w.Layout(width="auto")
         self.position = w.Label("", layout=w.Layout(width="auto"))
+        self.position.add_class("jama-position")
         self.sort = w.Dropdown(options=[(SERVER_ORDER, "")], description="sort by")
         self.sort.layout, self.sort.style = w.Layout(width="240px"), {"description_width": "50px"}
         self.descending = w.Checkbox(description="descending", indent=False)
@@ -59,7 +60,7 @@ class TableView:
         self.pager = w.HBox(controls, layout=w.Layout(display="none"))
         self.pager.add_class("jama-wrap")
         self.pager.add_class("jama-pager")
-        self.widget = w.VBox([self.pager, self.html], layout=w.Layout(width="100%"))
+        self.widget = w.VBox([self.pager, self.html], layout=w.Layout(width="auto"))
         self.widget.add_class("jama-table-view")
         self.prev.on_click(lambda _: self.turn(-1))
         self.next.on_click(lambda _: self.turn(+1))

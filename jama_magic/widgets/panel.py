@@ -20,14 +20,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..catalog import load_catalog, query_params
 from ..client import client_for
 from ..errors import BodyError, JamaError, JamaUsageError, error_for_status
-from ..request import METHODS, NO_BODY, JamaRequest
+from ..request import JamaRequest
 from ..response import JamaResponse
 from ..state import session
-from .cell import parse_body_text, to_cell
-from .editors import PairsEditor, PathVariables, on_enter
+from .editors import on_enter
+from .form import RequestForm
 from .style import PANEL_CSS
 from .table import TableView
 from .view import PanelProgress, body_html, error_html, headers_html, note_html, status_html
@@ -36,11 +35,9 @@ __all__ = ["JamaPanel"]
 
 TAB_TITLES = ("Table", "Body", "Headers", "%jama cell")
 TABLE, BODY = 0, 1
-NO_BODY_METHODS = ("GET", "DELETE")
-_LABEL = {"description_width": "80px"}
 
 
-class JamaPanel:
+class JamaPanel(RequestForm):
     """The request panel; ``.response`` holds the last response."""
 
     def __init__(
@@ -60,8 +57,7 @@ class JamaPanel:
         self._thread: threading.Thread | None = None
         self._future: concurrent.futures.Future[JamaResponse] | None = None
         self._shown_at: int | None = None
-        self._stashed_body = ""  # the body typed for POST, kept while GET/DELETE clear the box
-        self._build_controls(method=method, url=url)
+        super().__init__(method=method, url=url)
         self._build_results(rows)
         self.widget = self._layout()
         self.widget.add_class("jama-panel")
@@ -75,36 +71,7 @@ class JamaPanel:
         """Rows per page of the Table tab."""
         return self.table_view.rows
 
-    # building the form
-    def _build_controls(self, *, method: str, url: str) -> None:
-        self.connection = w.Dropdown(description="Connection", style=_LABEL)
-        self.connection.layout = w.Layout(width="300px")
-        self.all_pages = w.Checkbox(description="all pages", indent=False)
-        self.all_pages.layout = w.Layout(width="auto", margin="2px 0 0 16px")
-        self.method = w.Dropdown(options=METHODS, value=method.upper())
-        self.method.layout = w.Layout(width="96px", flex="0 0 96px")
-        self.url = w.Combobox(
-            value=url,
-            placeholder="/projects  (relative URL; Enter sends)",
-            ensure_option=False,
-            layout=w.Layout(flex="1 1 240px", width="auto"),
-        )
-        self.send_button = w.Button(description="Send", button_style="primary", icon="paper-plane")
-        self.send_button.layout = w.Layout(width="104px", flex="0 0 auto")
-        self.cancel_button = w.Button(description="Cancel", icon="stop", button_style="warning")
-        self.cancel_button.layout = w.Layout(width="96px", flex="0 0 auto", display="none")
-        self.path_vars = PathVariables()
-        self.query = PairsEditor(
-            title="Query parameters", key_hint="name", value_hint="value", name="query"
-        )
-        self.headers = PairsEditor(
-            title="Headers", key_hint="Name", value_hint="value", name="headers"
-        )
-        self.headers.suggest(["Accept", "Content-Type", "If-Match", "X-Request-Id"])
-        self.body = w.Textarea(placeholder='JSON body, e.g. {"project": 20}', rows=5)
-        self.body.layout = w.Layout(width="auto")
-        self.body_error = w.HTML("")
-
+    # building the results
     def _build_results(self, rows: int) -> None:
         self.progress = PanelProgress()
         self.css = w.HTML(PANEL_CSS, layout=w.Layout(display="none"))
@@ -114,19 +81,13 @@ class JamaPanel:
         self.table = self.table_view.html
         self.body_view = w.HTML("", layout=w.Layout(width="auto"))
         self.headers_view = w.HTML("", layout=w.Layout(width="auto"))
-        self.cell_text = w.Textarea(rows=6, layout=w.Layout(width="auto"))
         children = [self.table_view.widget, self.body_view, self.headers_view, self.cell_text]
         self.tabs = w.Tab(children=children, layout=w.Layout(width="auto"))
         self.tabs.titles = TAB_TITLES
 
     def _layout(self) -> w.VBox:
-        top = _wrap([self.connection, self.all_pages])
-        line = _wrap([self.method, self.url, self.send_button, self.cancel_button])
-        editors = _wrap([self.query.widget, self.headers.widget])
-        editors.add_class("jama-editors")
-        body = w.VBox([w.HTML("<b>Body</b> (JSON)"), self.body, self.body_error])
         results = [self.progress.widget, self.status, self.error_box, self.tabs, self.css]
-        box = w.VBox([top, line, self.path_vars.widget, editors, body, *results])
+        box = w.VBox([*self.form_rows(), *results])
         box.layout = w.Layout(width="100%", padding="4px")
         return box
 
@@ -144,26 +105,12 @@ class JamaPanel:
     def _wire(self) -> None:
         self.send_button.on_click(lambda _: self.send(wait=False))
         self.cancel_button.on_click(lambda _: self.cancel())
-        for box in (self.url, self.query, self.headers, self.path_vars):
-            _on_enter(box, lambda: self.send(wait=False))
-        self.method.observe(lambda _: self._method_changed(), names="value")
-        self.url.observe(lambda _: self._url_changed(), names="value")
-        self.body.observe(lambda _: self._body_changed(), names="value")
-        for control in (self.connection, self.all_pages):
-            control.observe(lambda _: self._update_cell(), names="value")
+        on_enter(self.url, self._send_soon)
         for editor in (self.query, self.headers, self.path_vars):
-            editor.on_change(self._update_cell)
+            editor.on_enter(self._send_soon)
         session.registry.on_change(self._registry_changed)
 
     # reacting to edits
-    def refresh_connections(self, *, prefer: str | None = None) -> None:
-        """Reload the nicknames; keep the selection if it still exists, else the default."""
-        names = session.registry.names()
-        keep = prefer or self.connection.value
-        self.connection.options = names
-        self.connection.value = keep if keep in names else session.registry.default_name
-        self._update_cell()
-
     def _registry_changed(self) -> None:
         # called from whatever code changed the registry: show a problem (say, a broken
         # connections file) here instead of raising into that code
@@ -172,56 +119,7 @@ class JamaPanel:
         except JamaError as exc:
             self._show_error(exc)
 
-    def _method_changed(self) -> None:
-        method = self.method.value
-        catalog = load_catalog()
-        self.url.options = [path for path in catalog if method in catalog[path]]
-        no_body = method in NO_BODY_METHODS
-        if no_body and not self.body.disabled:
-            self._stashed_body, self.body.value = self.body.value, ""
-        elif not no_body and self.body.disabled and not self.body.value:
-            self.body.value = self._stashed_body
-        self.body.disabled = no_body
-        self.all_pages.disabled = method != "GET"
-        if method != "GET":
-            self.all_pages.value = False
-        self._url_changed()
-        self._body_changed()
-
-    def _url_changed(self) -> None:
-        self.path_vars.follow(self.url.value)
-        self.query.suggest(query_params(self.url.value.strip(), self.method.value))
-        self._update_cell()
-
-    def _body_changed(self) -> None:
-        self.body_error.value = ""
-        if not self.body.disabled:
-            try:
-                parse_body_text(self.body.value)
-            except JamaUsageError as exc:
-                self.body_error.value = error_html(exc)
-        self._update_cell()
-
-    def _update_cell(self) -> None:
-        try:
-            self.cell_text.value = to_cell(self.build_request(), connection=self.connection.value)
-        except JamaError as exc:
-            self.cell_text.value = f"# not a valid request yet: {exc}"
-
     # sending
-    def build_request(self) -> JamaRequest:
-        """The request the form describes (``JamaUsageError`` when it is not valid)."""
-        url = self.path_vars.fill(self.url.value.strip())
-        body = NO_BODY if self.body.disabled else parse_body_text(self.body.value)
-        return JamaRequest.build(
-            self.method.value,
-            url,
-            query=self.query.pairs,
-            headers=self.headers.pairs,
-            body=body,
-            all_pages=self.all_pages.value and self.method.value == "GET",
-        )
-
     @property
     def busy(self) -> bool:
         """True while a request is in flight."""
@@ -251,6 +149,10 @@ class JamaPanel:
             self._thread.join()
             return self.response if self.error is None else None
         return None
+
+    def _send_soon(self) -> None:
+        # Enter in a box: like the Send button (a second Enter while busy is refused)
+        self.send(wait=False)
 
     def cancel(self) -> bool:
         """Stop the request in flight (pages not yet read are not fetched); False if none."""
@@ -349,19 +251,6 @@ class JamaPanel:
     def __repr__(self) -> str:
         last = self.response.summary() if self.response is not None else "no response yet"
         return f"<JamaPanel {self.connection.value or '(no connection)'}: {last}>"
-
-
-def _wrap(children: list[Any]) -> w.HBox:
-    box = w.HBox(children, layout=w.Layout(width="auto"))
-    box.add_class("jama-wrap")
-    return box
-
-
-def _on_enter(target: Any, action: Any) -> None:
-    if isinstance(target, w.Text):
-        on_enter(target, action)
-    else:
-        target.on_enter(action)
 
 
 def _shell() -> Any:

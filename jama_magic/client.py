@@ -12,6 +12,7 @@ any loop. Every response it builds gets the connection's name lookups
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,18 @@ class JamaClient:
         self._before(req, yes=yes, confirm=confirm)
         resp = await session.io.run_async(self._dispatch(req, progress))
         return resp.raise_for_status() if raise_for_status else resp
+
+    def submit(
+        self, req: JamaRequest, *, progress: Progress | None = None, yes: bool = False
+    ) -> concurrent.futures.Future[JamaResponse]:
+        """Start sending ``req`` and return at once; ``cancel()`` on the future stops it.
+
+        The checks of ``send`` (read-only, secrets) run now, in the caller's thread;
+        4xx/5xx responses are results, not errors. A write on a ``confirm_writes``
+        connection needs ``yes=True`` (there is no prompt here).
+        """
+        self._before(req, yes=yes, confirm=None)
+        return session.io.submit(self._dispatch(req, progress))
 
     def prepare(self, req: JamaRequest) -> RequestView:
         """What ``send`` would send, secret masked (for ``--dry-run``)."""

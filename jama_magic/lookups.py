@@ -105,6 +105,11 @@ class ConnectionLookups:
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
 
+    def known(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of ``kind`` fetched so far (no request): names back to ids."""
+        with self._lock:
+            return dict(self._objects.get(kind, {}))
+
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
         with self._lock:

@@ -4,7 +4,8 @@ Columns are compared whole first (``Series.equals``, in C), so only the
 columns that were touched are walked cell by cell. Rows are matched by ``id``
 (the index); rows added to or dropped from the frame are counted, never
 diffed. Timezone-naive datetimes (``df.jama.naive()``) are compared with the
-aware originals in the timezone they were made naive in.
+aware originals made naive the same way (never the other way round: a naive
+time in a DST change is ambiguous).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def diff_frames(original: pandas.DataFrame, current: pandas.DataFrame) -> FrameD
     tz = current.attrs.get(NAIVE_TZ) or "UTC"
     cells: list[Cell] = []
     for column in columns:
-        before = original[column].reindex(common)
-        after = _aware(current[column].reindex(common), before, tz)
+        after = current[column].reindex(common)
+        before = _comparable(original[column].reindex(common), after, tz)
         if not before.equals(after):
             cells.extend(_cells(column, before, after))
     return FrameDiff(
@@ -63,17 +64,14 @@ def diff_frames(original: pandas.DataFrame, current: pandas.DataFrame) -> FrameD
     )
 
 
-def _aware(after: pandas.Series, before: pandas.Series, tz: str) -> pandas.Series:
+def _comparable(before: pandas.Series, after: pandas.Series, tz: str) -> pandas.Series:
+    """``before`` made naive in ``tz`` when ``after`` is a naive copy of aware datetimes."""
     import pandas as pd
 
-    before_tz = getattr(before.dtype, "tz", None)
-    if before_tz is None or not pd.api.types.is_datetime64_dtype(after.dtype):
-        return after
-    try:
-        aware: pandas.Series = after.dt.tz_localize(tz).dt.tz_convert(before_tz)
-        return aware
-    except (TypeError, ValueError):
-        return after
+    if getattr(before.dtype, "tz", None) is None or not pd.api.types.is_datetime64_dtype(after):
+        return before
+    naive: pandas.Series = before.dt.tz_convert(tz).dt.tz_localize(None)
+    return naive
 
 
 def _cells(column: str, before: pandas.Series, after: pandas.Series) -> list[Cell]:

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def _items(project: int = 20) -> dict[int, dict[str, Any]]:
 
 def _edit(frame: pd.DataFrame) -> pd.DataFrame:
     """Draft requirements approved, one priority raised, one owner filled."""
-    edited = frame[frame.itemType == "Requirement"].copy()
+    edited: pd.DataFrame = frame[frame.itemType == "Requirement"].copy()
     edited.loc[edited.status == "Draft", "status"] = "Approved"
     edited.loc[1003, "priority"] = "High"
     edited.loc[1004, "assignedTo"] = "Grace Kim"
@@ -161,12 +162,20 @@ def test_confirm_writes_asks_once_for_the_whole_plan(wsb: Sandbox, wconn: object
     frame.loc[[1003, 1004, 1005], "priority"] = "Low"
     plan = build_plan(frame)
     questions: list[str] = []
+
+    def answer(reply: bool) -> Callable[[str], bool]:
+        def ask(question: str) -> bool:
+            questions.append(question)
+            return reply
+
+        return ask
+
     wsb.reset_stats()
     with pytest.raises(WriteNotConfirmedError):
-        plan.apply(confirm=lambda q: questions.append(q) or False, progress=False)
+        plan.apply(confirm=answer(False), progress=False)
     assert wsb.stats.requests == 0 and len(questions) == 1
     assert "3 items, 3 fields to change on 'ask'" in questions[0]
-    result = plan.apply(confirm=lambda q: questions.append(q) or True, progress=False)
+    result = plan.apply(confirm=answer(True), progress=False)
     assert result.written == 3 and len(questions) == 2
 
 

@@ -69,7 +69,8 @@ def test_to_excel_writes_a_workbook_that_opens(frame: pd.DataFrame, tmp_path: Pa
     path = frame.jama.to_excel(tmp_path / "items.xlsx")
     sheet = openpyxl.load_workbook(path)["items"]
     header = [cell.value for cell in sheet[1]]
-    row = {h: c.value for h, c in zip(header, sheet[2 + list(frame.index).index(1004)])}
+    cells = sheet[2 + list(frame.index).index(1004)]
+    row = {h: c.value for h, c in zip(header, cells, strict=True)}
     assert row["id"] == 1004 and row["status"] == frame.status[1004]
     assert row["verification_method"] == ", ".join(frame.verification_method[1004])
     assert "<p>" not in str(row["description"]) and row["description"]

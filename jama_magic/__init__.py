@@ -34,10 +34,15 @@ from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
 from .settings import settings
+from .writeback import ChangePlan
+from .writeback.hook import register_when_pandas_loads
+
+register_when_pandas_loads()  # df.jama, without importing pandas here
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ChangePlan",
     "NO_BODY",
     "Connection",
     "JamaClient",

@@ -222,13 +222,24 @@ class JamaResponse:
             from .lookups import lookups_for_response
 
             names = lookups_for_response(self)
-        return to_dataframe(
-            self.data if self.envelope else self.body,
+        data = self.data if self.envelope else self.body
+        frame = to_dataframe(
+            data, linked=self.linked, resolve=resolve, text=text, names=names, links=self.links
+        )
+        return self._with_origin(frame, data, names)
+
+    def _with_origin(self, frame: pd.DataFrame, data: Any, names: Any) -> pd.DataFrame:
+        """The frame remembers where it came from, for ``df.jama.plan()``."""
+        from .writeback.capture import capture_origin
+
+        return capture_origin(
+            frame,
+            data if isinstance(data, list) else [],
+            connection=self.request.nickname,
+            base_url=self.request.base_url,
+            read_at=self.meta.get("timestamp"),
             linked=self.linked,
-            resolve=resolve,
-            text=text,
             names=names,
-            links=self.links,
         )
 
     @property

@@ -8,7 +8,7 @@ each sent once, an audit log), undo it. See SPEC §11.
 from __future__ import annotations
 
 from .build import PlanError, build_plan
-from .capture import capture_origin, response_frame
+from .capture import capture_origin
 from .origin import FrameOrigin, NoOriginError, origin_of
 from .plan import ChangePlan, FieldChange, ItemChange
 
@@ -22,5 +22,4 @@ __all__ = [
     "build_plan",
     "capture_origin",
     "origin_of",
-    "response_frame",
 ]

@@ -66,6 +66,11 @@ def _field_change(cell: Cell, origin: FrameOrigin, names: NameIndex) -> FieldCha
     key = origin.columns.get(cell.column)
     if key is None:
         raise CellError(f"{where} is a system column and cannot be written: revert it")
+    if item.item_type not in origin.item_types:
+        raise CellError(
+            f"{where}: the frame was read without item type definitions, so its fields are "
+            "unknown: read it with r.to_dataframe(resolve=True) (or include=data.itemType)"
+        )
     spec = origin.spec(item.item_type, key)
     type_name = origin.type_name(item.item_type)
     if spec is None:

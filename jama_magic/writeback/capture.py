@@ -98,22 +98,3 @@ def _item_types(
 
 def _int(key: Any) -> bool:
     return str(key).isdigit()
-
-
-def response_frame(response: Any, *, resolve: bool = False, text: bool = False) -> pandas.DataFrame:
-    """``response.to_dataframe(...)`` with the frame's origin attached."""
-    from ..lookups import lookups_for_response
-
-    frame = response.to_dataframe(resolve=resolve, text=text)
-    data = response.data if response.envelope else response.body
-    rows = data if isinstance(data, list) else []
-    request = response.request
-    return capture_origin(
-        frame,
-        rows,
-        connection=request.nickname,
-        base_url=request.base_url,
-        read_at=response.meta.get("timestamp"),
-        linked=response.linked,
-        names=lookups_for_response(response),
-    )

@@ -45,9 +45,7 @@ def read_frame(project: int = 20, connection: str = "w") -> pandas.DataFrame:
     r = jm.request(
         "GET", "/items", query={"project": project}, all_pages=True, connection=connection
     )
-    from jama_magic.writeback import response_frame
-
-    return response_frame(r, resolve=True)
+    return r.to_dataframe(resolve=True)
 
 
 @pytest.fixture

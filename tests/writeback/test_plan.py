@@ -235,3 +235,21 @@ def test_frame_of_another_project_reads_its_releases(wconn: object) -> None:
     target = next(r for r in releases if r["name"] != other.release[row])
     other.loc[row, "release"] = target["name"]
     assert _ops(build_plan(other))[row][0]["value"] == target["id"]
+
+
+def test_unresolved_frame_without_item_types_says_how_to_read_it(wconn: object) -> None:
+    """r.df (no resolve, no linked item types) cannot be planned: the error says resolve=True."""
+    frame = jm.request("GET", "/items", query={"project": 20, "maxResults": 5}).df
+    frame.loc[1003, "priority"] = 306
+    with pytest.raises(PlanError, match=r"resolve=True"):
+        build_plan(frame)
+
+
+def test_unresolved_frame_with_linked_item_types_plans_ids(wconn: object) -> None:
+    """A frame whose response linked its item types plans ids without resolving names."""
+    r = jm.request(
+        "GET", "/items", query={"project": 20, "maxResults": 5, "include": "data.itemType"}
+    )
+    frame = r.df
+    frame.loc[1003, "priority"] = 306
+    assert build_plan(frame).items[0].body()[0]["value"] == 306

@@ -42,8 +42,8 @@ register_when_pandas_loads()  # df.jama, without importing pandas here
 __version__ = "0.1.0"
 
 __all__ = [
-    "ChangePlan",
     "NO_BODY",
+    "ChangePlan",
     "Connection",
     "JamaClient",
     "JamaError",

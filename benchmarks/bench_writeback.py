@@ -53,7 +53,7 @@ def run_jama_magic(sb: Sandbox, rows: int) -> dict[str, Any]:
     frame = jm.request("GET", "/items", query={"project": 20}, all_pages=True).to_dataframe(
         resolve=True
     )
-    edited = frame.iloc[:rows].copy()
+    edited = frame[~frame.locked].iloc[:rows].copy()  # items locked by colleagues: 409
     edited["name"] = edited["name"] + " (edited)"
     began = time.perf_counter()
     plan = edited.jama.plan()

@@ -23,7 +23,7 @@ from .api import (
     stop_sandbox,
 )
 from .client import JamaClient, client_for
-from .connections import Connection, registry
+from .connections import Connection
 from .errors import (
     JamaError,
     JamaHTTPError,
@@ -33,9 +33,12 @@ from .errors import (
 from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
-from .settings import settings
+from .state import session
 from .writeback import ChangePlan
 from .writeback.hook import register_when_pandas_loads
+
+registry = session.registry  # the connections of this session
+settings = session.settings  # page_size, rate_limit, retries, timeout...
 
 register_when_pandas_loads()  # df.jama, without importing pandas here
 
@@ -72,7 +75,7 @@ __all__ = [
 
 def panel(**kwargs: Any) -> Any:
     """Show the point-and-click request panel (needs ipywidgets)."""
-    from .panel_app import JamaPanel
+    from .widgets import JamaPanel
 
     return JamaPanel(**kwargs).show()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .client import client_for, drop_client
-from .config import save_connection
-from .connections import Connection, make_connection, registry
+from .auth import Authenticator
+from .client import client_for
+from .config import forget_connection, save_connection
+from .connections import Connection, make_connection
 from .request import NO_BODY
 from .response import JamaResponse
 from .secrets import Secret
+from .state import session
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -63,27 +65,21 @@ def connect(
         read_only=read_only,
         confirm_writes=confirm_writes,
     )
-    conn = _with_secret(conn)
-    registry.add(conn, default=default)
+    conn = Authenticator(conn).ensure_secret()  # now, so a prompt comes at connect time
+    session.registry.add(conn, default=default)
     if save:
         save_connection(conn)
     return conn
 
 
-def _with_secret(conn: Connection) -> Connection:
-    """Find the secret of a new connection now (so a prompt comes at connect time)."""
-    from .auth import Authenticator
-
-    return Authenticator(conn).ensure_secret()
-
-
 def disconnect(nickname: str, *, forget: bool = False) -> Connection:
-    """Remove a connection from this session (``forget=True``: from the config file too)."""
-    conn = registry.remove(nickname)
-    drop_client(nickname)
-    if forget:
-        from .config import forget_connection
+    """Remove a connection (its client and cached names too) from this session.
 
+    ``forget=True``: from the config file too.
+    """
+    conn = session.registry.remove(nickname)
+    session.drop(nickname)
+    if forget:
         forget_connection(nickname)
     return conn
 
@@ -154,12 +150,9 @@ def _body(body: Any) -> Any:
     return NO_BODY if body is None else body
 
 
-_sandbox: Sandbox | None = None
-
-
 def running_sandbox() -> Sandbox | None:
     """The sandbox started by ``start_sandbox`` in this process, if it is running."""
-    return _sandbox
+    return session.sandbox
 
 
 def start_sandbox(
@@ -171,23 +164,21 @@ def start_sandbox(
     seed: int = 0,
 ) -> tuple[Sandbox, Connection]:
     """Start the embedded sandbox (or reuse the running one) as connection ``sandbox``."""
-    global _sandbox
-    if _sandbox is None:
-        from .sandbox import Sandbox
+    if session.sandbox is None:
+        from .sandbox import Sandbox  # late: the sandbox needs the `sandbox` extra
 
-        _sandbox = Sandbox(
+        session.sandbox = Sandbox(
             port=port, latency=latency_ms / 1000.0, rate_limit=rate_limit, items=items, seed=seed
         ).start()
-    sb = _sandbox
+    sb = session.sandbox
     conn = connect("sandbox", url=sb.url, username=sb.username, password=sb.password, default=True)
     return sb, conn
 
 
 def stop_sandbox() -> None:
     """Stop the embedded sandbox started by ``start_sandbox``."""
-    global _sandbox
-    if _sandbox is not None:
-        _sandbox.stop()
-        _sandbox = None
-        if "sandbox" in registry.names():
-            registry.remove("sandbox")
+    if session.sandbox is not None:
+        session.sandbox.stop()
+        session.sandbox = None
+        if "sandbox" in session.registry.names():
+            disconnect("sandbox")

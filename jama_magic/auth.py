@@ -14,15 +14,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import httpx
 
-from .connections import Connection, registry
+from .connections import Connection
 from .errors import JamaProtocolError, UnauthorizedError
+from .response import JamaResponse, RequestView
 from .secrets import Secret, lookup_secret
 
-__all__ = ["Authenticator", "basic_header"]
+__all__ = ["Authenticator", "Remember", "basic_header"]
+
+Remember = Callable[[Connection], None]  # keeps a secret found later (the session's registry)
 
 RENEW_MARGIN = 60.0
 clock = time.monotonic  # module-level so tests can move time for this module only
@@ -36,8 +40,9 @@ def basic_header(user: str, secret: Secret) -> str:
 class Authenticator:
     """Builds the ``Authorization`` header of one connection."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, remember: Remember | None = None) -> None:
         self.connection = connection
+        self._remember = remember
         self._token: Secret | None = None
         self._expires = 0.0
         self._lock: asyncio.Lock | None = None
@@ -52,7 +57,8 @@ class Authenticator:
             conn = replace(conn, client_secret=lookup_secret(conn.nickname, kind="CLIENT_SECRET"))
         if conn is not self.connection:
             self.connection = conn
-            _remember(conn)
+            if self._remember is not None:
+                self._remember(conn)
         return conn
 
     async def header(self, http: httpx.AsyncClient, *, timeout: float) -> str:
@@ -97,8 +103,6 @@ class Authenticator:
 
 def _parse_token(conn: Connection, resp: httpx.Response) -> tuple[str, float]:
     if resp.status_code in (400, 401, 403):
-        from .response import JamaResponse, RequestView
-
         view = RequestView(
             method="POST",
             url=f"{conn.base_url}/rest/oauth/token",
@@ -120,12 +124,3 @@ def _parse_token(conn: Connection, resp: httpx.Response) -> tuple[str, float]:
             method="POST",
             host=conn.host,
         ) from exc
-
-
-def _remember(conn: Connection) -> None:
-    try:
-        current = registry.get(conn.nickname)
-    except Exception:  # not registered (a bare JamaClient): nothing to remember
-        return
-    if current.base_url == conn.base_url and current.username == conn.username:
-        registry.replace(conn)

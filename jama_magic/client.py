@@ -1,46 +1,43 @@
 """The one place that turns a ``JamaRequest`` into HTTP and a ``JamaResponse``.
 
-``JamaClient`` (one per connection, see ``client_for``) applies the URL rules,
-auth, the connection's rate limiter, retries and paging, and translates httpx
-errors into ``jama_magic.errors`` once. All I/O runs on ``runner``'s loop, so
-``send`` works in scripts and in a running Jupyter kernel alike, and
-``asend``/``arequest`` can be awaited from any loop.
+``JamaClient`` (one per connection, see ``client_for``) applies auth, the
+connection's rate limiter, retries and paging, and has httpx errors translated
+into ``jama_magic.errors`` once (``transport.py``). All I/O runs on the
+session's I/O loop (``runner.py``), so ``send`` works in scripts and in a
+running Jupyter kernel alike, and ``asend``/``arequest`` can be awaited from
+any loop. Every response it builds gets the connection's name lookups
+(``resp.names``), so ``resp.to_dataframe(resolve=True)`` needs nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import runner
-from .auth import Authenticator
-from .client_http import mask_auth, translate_error, verify_option
-from .connections import Connection, registry
+from .auth import Authenticator, Remember
+from .connections import Connection
 from .errors import (
     JamaRequestError,
     ReadOnlyError,
     WriteNotConfirmedError,
 )
+from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
-from .request import (
-    NO_BODY,
-    JamaRequest,
-    check_relative_url,
-    encode_body,
-    normalize_headers,
-)
+from .request import NO_BODY, JamaRequest, encode_body
 from .response import JamaResponse, RequestView
 from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
 from .secrets import MASK
 from .settings import Settings
-from .settings import settings as default_settings
+from .state import session
+from .transport import mask_auth, translate_error, verify_option
+
+if TYPE_CHECKING:
+    from .frames import NameSource
 
 __all__ = ["JamaClient", "client_for"]
 
@@ -55,14 +52,16 @@ class JamaClient:
         self,
         connection: Connection,
         *,
-        settings: Settings = default_settings,
+        settings: Settings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        remember: Remember | None = None,
     ) -> None:
-        self._auth = Authenticator(connection)
-        self.settings = settings
+        self._auth = Authenticator(connection, remember=remember)
+        self.settings = session.settings if settings is None else settings
         self.limiter = TokenBucket(self._rate)
         self._transport = transport  # tests: an httpx.MockTransport instead of the network
         self._http: httpx.AsyncClient | None = None
+        self.names: NameSource | None = None  # given to every response (client_for sets it)
 
     @property
     def connection(self) -> Connection:
@@ -92,7 +91,7 @@ class JamaClient:
     ) -> JamaResponse:
         """Send ``req``; raises a ``JamaError`` on failure (4xx/5xx unless told not to)."""
         self._before(req, yes=yes, confirm=confirm)
-        resp = runner.run(self._dispatch(req, progress))
+        resp = session.io.run(self._dispatch(req, progress))
         return resp.raise_for_status() if raise_for_status else resp
 
     async def asend(
@@ -105,7 +104,7 @@ class JamaClient:
         confirm: Confirm | None = None,
     ) -> JamaResponse:
         self._before(req, yes=yes, confirm=confirm)
-        resp = await runner.run_async(self._dispatch(req, progress))
+        resp = await session.io.run_async(self._dispatch(req, progress))
         return resp.raise_for_status() if raise_for_status else resp
 
     def prepare(self, req: JamaRequest) -> RequestView:
@@ -117,13 +116,13 @@ class JamaClient:
         """Close the connection pool (waits for it)."""
         if self._http is not None:
             http, self._http = self._http, None
-            runner.run(http.aclose())
+            session.io.run(http.aclose())
 
     def close_soon(self) -> None:
         """Close the connection pool on the I/O loop without waiting."""
         if self._http is not None:
             http, self._http = self._http, None
-            runner.submit(http.aclose())
+            session.io.submit(http.aclose())
 
     # checks done in the caller's thread, before any I/O
     def _before(self, req: JamaRequest, *, yes: bool, confirm: Confirm | None) -> None:
@@ -138,10 +137,6 @@ class JamaClient:
                 raise WriteNotConfirmedError(
                     f"{req.method} on '{conn.nickname}' needs confirmation: add --yes (yes=True)"
                 )
-        # a JamaRequest made by hand skipped build(): the URL and header rules hold anyway
-        check_relative_url(req.url, conn.api_version)
-        normalize_headers(req.headers)
-        encode_body(req.body)  # refuse an unencodable body now, not in the I/O loop
         self._auth.ensure_secret()
 
     # the I/O loop side
@@ -152,6 +147,7 @@ class JamaClient:
         return await fetch_pages(
             lambda page: self._exchange(page, budget=budget),
             req,
+            view=self.prepare(req),
             page_size=self.settings.page_size,
             concurrency=self.settings.max_concurrency,
             progress=progress,
@@ -166,7 +162,7 @@ class JamaClient:
         while True:
             await self.limiter.acquire()
             try:
-                resp, used_auth = await self._once(req)
+                resp, used_auth = await self._once(req, retries=attempt)
             except JamaRequestError as exc:
                 if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
                     if attempt:
@@ -183,7 +179,6 @@ class JamaClient:
                 await self._wait_to_retry(resp, attempt)
                 attempt += 1
                 continue
-            resp.retries = attempt
             return resp
 
     async def _wait_to_retry(self, resp: JamaResponse, attempt: int) -> None:
@@ -198,7 +193,7 @@ class JamaClient:
     def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
         return retryable and attempt < self.settings.retries and budget.take()
 
-    async def _once(self, req: JamaRequest) -> tuple[JamaResponse, str]:
+    async def _once(self, req: JamaRequest, *, retries: int) -> tuple[JamaResponse, str]:
         """One HTTP exchange and the Authorization value it used."""
         timeout = self._timeout(req)
         began = time.monotonic()
@@ -212,7 +207,11 @@ class JamaClient:
             error = translate_error(exc, req, self.connection, timeout)
         else:
             view = self._view(req, request)
-            return JamaResponse.from_httpx(resp, view, elapsed=time.monotonic() - began), auth
+            elapsed = time.monotonic() - began
+            built = JamaResponse.from_httpx(
+                resp, view, elapsed=elapsed, retries=retries, names=self.names
+            )
+            return built, auth
         # raised outside the except block: the httpx exception (whose request holds the
         # real Authorization header) must not ride along as __cause__ or __context__
         raise error
@@ -284,37 +283,24 @@ def _split(method: str, url: str, kw: dict[str, Any]) -> tuple[JamaRequest, dict
     return JamaRequest.build(method, url, query=query, **kw), opts
 
 
-_clients: dict[str, JamaClient] = {}
-_clients_lock = threading.Lock()
-
-
 def client_for(connection: Connection | str | None = None) -> JamaClient:
     """The shared client of a connection (its rate limiter is shared by every front door)."""
-    conn = connection if isinstance(connection, Connection) else registry.get(connection)
-    with _clients_lock:
-        client = _clients.get(conn.nickname)
+    conn = connection if isinstance(connection, Connection) else session.registry.get(connection)
+    with session.lock:
+        client = session.clients.get(conn.nickname)
         if client is None or not _same(client.connection, conn):
             if client is not None:
                 client.close_soon()
-            client = JamaClient(conn)
-            _clients[conn.nickname] = client
+            client = _shared_client(conn)
         return client
 
 
-def drop_client(nickname: str) -> None:
-    """Forget (and close) the client of a connection that was removed."""
-    with _clients_lock:
-        client = _clients.pop(nickname, None)
-    if client is not None:
-        client.close_soon()
-
-
-def _forget_clients_after_fork() -> None:
-    # their pools and locks belong to the parent's I/O loop, which the child lacks
-    _clients.clear()
-
-
-os.register_at_fork(after_in_child=_forget_clients_after_fork)
+def _shared_client(conn: Connection) -> JamaClient:
+    client = JamaClient(conn, remember=session.registry.remember)
+    session.clients[conn.nickname] = client
+    session.drop(conn.nickname, keep_url=conn.base_url)  # names cached for an old URL
+    client.names = lookups_for(client)
+    return client
 
 
 def _same(a: Connection, b: Connection) -> bool:

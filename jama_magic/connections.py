@@ -1,23 +1,20 @@
-"""Connections: where a Jama lives, who we are there, and the registry of them.
+"""Connections: where a Jama lives and who we are there.
 
 A ``Connection`` is a frozen value; its secrets are ``Secret`` objects (or
-``None`` until first needed: then ``secrets.lookup_secret`` finds them). The
-module-level ``registry`` holds the connections of this session, the default
-one, the saved ones from the config file and the environment-only ``default``.
+``None`` until first needed: then ``secrets.lookup_secret`` finds them).
+``make_connection`` validates one; ``registry.py`` keeps those of the session.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .errors import JamaUsageError, UnknownConnectionError
+from .errors import JamaUsageError
 from .secrets import Secret
 
-__all__ = ["Connection", "ConnectionRegistry", "make_connection", "registry"]
+__all__ = ["API_VERSIONS", "NICKNAME", "Connection", "make_connection"]
 
 NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
 SUBDOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -168,126 +165,3 @@ def _bad_port(netloc: str) -> bool:
     except ValueError:
         return True
     return False
-
-
-Listener = Callable[[], None]
-
-
-class ConnectionRegistry:
-    """The connections of this session, with a default one."""
-
-    def __init__(self) -> None:
-        self._conns: dict[str, Connection] = {}
-        self._default: str | None = None
-        self._listeners: list[Listener] = []
-        self._loaded = False
-
-    def add(self, conn: Connection, *, default: bool = False) -> Connection:
-        self._ensure_loaded()
-        self._conns[conn.nickname] = conn
-        if default or self._default is None:
-            self._default = conn.nickname
-        self._changed()
-        return conn
-
-    def get(self, nickname: str | None = None) -> Connection:
-        """The connection called ``nickname``, or the default one."""
-        self._ensure_loaded()
-        name = nickname or self._default
-        if name is None:
-            raise UnknownConnectionError(
-                "no connection yet: run `%jama connect NICK --url URL --username USER` "
-                "(or `%jama sandbox` for a local demo)"
-            )
-        if name not in self._conns:
-            known = ", ".join(sorted(self._conns)) or "none"
-            raise UnknownConnectionError(f"unknown connection '{name}'; known: {known}")
-        return self._conns[name]
-
-    def replace(self, conn: Connection) -> None:
-        """Update a registered connection in place (e.g. once its secret is known)."""
-        self._conns[conn.nickname] = conn
-
-    def remove(self, nickname: str) -> Connection:
-        conn = self.get(nickname)
-        del self._conns[nickname]
-        if self._default == nickname:
-            self._default = next(iter(self._conns), None)
-        self._changed()
-        return conn
-
-    def use(self, nickname: str) -> Connection:
-        conn = self.get(nickname)
-        self._default = nickname
-        self._changed()
-        return conn
-
-    @property
-    def default_name(self) -> str | None:
-        self._ensure_loaded()
-        return self._default
-
-    def names(self) -> list[str]:
-        self._ensure_loaded()
-        return list(self._conns)
-
-    def all(self) -> list[Connection]:
-        self._ensure_loaded()
-        return list(self._conns.values())
-
-    def on_change(self, callback: Listener) -> None:
-        self._listeners.append(callback)
-
-    def off_change(self, callback: Listener) -> None:
-        if callback in self._listeners:
-            self._listeners.remove(callback)
-
-    def clear(self) -> None:
-        """Forget everything (tests); saved and env connections load again on next use."""
-        self._conns.clear()
-        self._default = None
-        self._loaded = False
-        self._changed()
-
-    def _changed(self) -> None:
-        for callback in list(self._listeners):
-            callback()
-
-    def _ensure_loaded(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True  # a broken file is reported once, not on every access
-        from .config import load_saved  # late: config imports this module
-
-        try:
-            saved = load_saved()
-        except JamaUsageError:
-            self._register_loaded(_env_default())  # the env connection still works
-            raise
-        self._register_loaded([*saved, *_env_default()])
-
-    def _register_loaded(self, conns: list[Connection]) -> None:
-        for conn in conns:
-            self._conns.setdefault(conn.nickname, conn)
-            if self._default is None:
-                self._default = conn.nickname
-
-
-def _env_default() -> list[Connection]:
-    """The environment-only ``default`` connection, when its variables are set."""
-    env = os.environ
-    url, sub = env.get("JAMA_URL"), env.get("JAMA_SUBDOMAIN")
-    user, password = env.get("JAMA_USERNAME"), env.get("JAMA_PASSWORD")
-    if not ((url or sub) and user and password):
-        return []
-    try:
-        conn = make_connection(
-            "default", url=url, subdomain=None if url else sub, username=user, password=password
-        )
-    except JamaUsageError as exc:
-        where = "environment connection 'default' (JAMA_URL/JAMA_SUBDOMAIN)"
-        raise JamaUsageError(f"{where}: {exc}") from exc
-    return [conn]
-
-
-registry = ConnectionRegistry()

@@ -1,4 +1,4 @@
-"""How a response looks: an HTML summary for Jupyter and a compact text form.
+"""How a response and an error look: HTML and text forms, and errors as one line with a hint.
 
 Pure string building (pandas only for the table preview); no IPython here.
 """
@@ -9,10 +9,33 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from .errors import (
+    ForbiddenError,
+    JamaConnectError,
+    JamaError,
+    JamaTimeoutError,
+    JamaTLSError,
+    NotFoundError,
+    RateLimitedError,
+    UnauthorizedError,
+)
+from .secrets import env_var_name
+from .state import session
+
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .response import JamaResponse
 
-__all__ = ["render_html", "render_text", "summary_line"]
+__all__ = [
+    "body_text",
+    "dataframe_view",
+    "hint_for",
+    "one_line",
+    "render_html",
+    "render_text",
+    "summary_line",
+]
 
 
 def _size(n: int) -> str:
@@ -43,16 +66,33 @@ def summary_line(resp: JamaResponse) -> str:
     return " · ".join(parts)
 
 
+def body_text(body: Any) -> str:
+    """A body as text: JSON pretty-printed, text as it is, binary as its size, none as ""."""
+    if body is None:
+        return ""
+    if isinstance(body, bytes):
+        return f"<{len(body)} bytes of binary data>"
+    if isinstance(body, str):
+        return body
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
 def _pretty(body: Any, limit: int = 4000) -> str:
-    if isinstance(body, dict | list):
-        text = json.dumps(body, indent=2, ensure_ascii=False)
-    elif isinstance(body, bytes):
-        text = f"<{len(body)} bytes of binary data>"
-    else:
-        text = "" if body is None else str(body)
+    text = body_text(body)
     return (
         text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} more characters)"
     )
+
+
+def dataframe_view(resp: JamaResponse, *, text: bool = False) -> pd.DataFrame:
+    """The DataFrame view to show: ids resolved to names when possible, else plain.
+
+    Resolving names costs lookups over the network; a failure there must not hide the table.
+    """
+    try:
+        return resp.to_dataframe(resolve=True, text=text)
+    except JamaError:
+        return resp.to_dataframe(text=text)
 
 
 def render_text(resp: JamaResponse) -> str:
@@ -64,8 +104,13 @@ def render_text(resp: JamaResponse) -> str:
     return "\n".join(lines)
 
 
-def render_html(resp: JamaResponse, *, rows: int = 20) -> str:
-    """HTML summary: status line, then a table preview, pretty JSON or Jama's error."""
+def render_html(resp: JamaResponse, *, rows: int | None = None) -> str:
+    """HTML summary: status line, then a table preview, pretty JSON or Jama's error.
+
+    ``rows``: rows of the table preview (default: the ``display_rows`` setting).
+    """
+    if rows is None:
+        rows = session.settings.display_rows
     color = "#2e7d32" if resp.ok else "#c62828"
     head = (
         f'<div class="jama-response"><div style="font-family:monospace;color:{color}">'
@@ -131,3 +176,43 @@ def _table(resp: JamaResponse, rows: int) -> str | None:
         notes.append(f"{hidden} more columns")
     note = f"<div><i>… {' and '.join(notes)}: use .df</i></div>" if notes else ""
     return str(frame[shown].to_html(border=0, escape=True)) + note
+
+
+# errors as the user sees them: one line, with a hint on how to fix it
+_HINTS: dict[type[BaseException], str] = {
+    UnauthorizedError: "check the username and password (env JAMA_<NICKNAME>_PASSWORD), "
+    "or use OAuth (--client-id) when the site uses SSO",
+    ForbiddenError: "the user lacks the permission (REST needs a Named Creator licence)",
+    NotFoundError: "check the id and the path; `%jama GET /` lists the endpoints",
+    RateLimitedError: "Jama allows about 10 requests/s: lower JamaMagic.rate_limit or retry later",
+    JamaTimeoutError: "raise the timeout with --timeout S or JamaMagic.timeout",
+    JamaTLSError: "give your company's CA bundle: --ca-bundle PATH (verify=PATH in Python)",
+    JamaConnectError: "check the URL/subdomain and your network (or VPN)",
+}
+
+
+def hint_for(exc: BaseException) -> str | None:
+    """A short hint on how to fix ``exc``, when there is a useful one."""
+    if isinstance(exc, UnauthorizedError) and exc.response.request.nickname:
+        return _credentials_hint(exc.response.request.nickname, exc.response.request.auth_kind)
+    for cls in type(exc).__mro__:
+        if cls in _HINTS:
+            return _HINTS[cls]
+    return None
+
+
+def _credentials_hint(nickname: str, auth_kind: str) -> str:
+    if auth_kind == "oauth":
+        var = env_var_name(nickname, "CLIENT_SECRET")
+        return f"check the client id and client secret (env {var}) of connection '{nickname}'"
+    return (
+        f"check the username and password (env {env_var_name(nickname)}) of connection "
+        f"'{nickname}', or use OAuth (--client-id) when the site uses SSO"
+    )
+
+
+def one_line(exc: BaseException) -> str:
+    """The one line a user sees for ``exc``: what happened, then a hint."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    hint = hint_for(exc)
+    return f"{text}. Hint: {hint}" if hint else text

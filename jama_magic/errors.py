@@ -7,13 +7,16 @@ line that says what went wrong and never contains a secret::
     ├── JamaUsageError            bad input, found before anything is sent
     │   ├── InvalidURLError       relative URL refused (absolute, //host, climbs out)
     │   ├── BodyError             body not allowed or not encodable
+    │   │   ├── PlaceholderError  a ``{{ expr }}`` of a %%jama cell failed
+    │   │   └── InvalidJSONError  the %%jama cell is not JSON once filled in
+    │   ├── MagicParseError       a %jama line that cannot be understood
     │   ├── UnknownConnectionError
     │   ├── SecretNotFoundError   no password/client secret and no way to ask for one
     │   ├── ConfigFileError       saved-connections file unreadable
     │   ├── ReadOnlyError         a write on a read-only connection
     │   ├── WriteNotConfirmedError a write on a confirm_writes connection was not confirmed
     │   ├── InvalidSettingError
-    │   └── NotAListError (frames.py): a DataFrame view of a body that is not a list
+    │   └── NotAListError         a DataFrame view of a body that is not a list
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
     │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
     │   ├── JamaTimeoutError
@@ -23,7 +26,8 @@ line that says what went wrong and never contains a secret::
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
 
-httpx errors are translated once, in ``client.py``, with ``raise ... from exc``.
+httpx errors are translated once, in ``transport.py``, with ``raise ... from exc``.
+How an error is shown (one line with a hint) is in ``display.py``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ __all__ = [
     "ConfigFileError",
     "ConflictError",
     "ForbiddenError",
+    "InvalidJSONError",
     "InvalidSettingError",
     "InvalidURLError",
     "JamaConnectError",
@@ -49,8 +54,11 @@ __all__ = [
     "JamaTLSError",
     "JamaTimeoutError",
     "JamaUsageError",
+    "MagicParseError",
     "MethodNotAllowedError",
+    "NotAListError",
     "NotFoundError",
+    "PlaceholderError",
     "RateLimitedError",
     "ReadOnlyError",
     "SecretNotFoundError",
@@ -59,8 +67,6 @@ __all__ = [
     "UnknownConnectionError",
     "WriteNotConfirmedError",
     "error_for_status",
-    "hint_for",
-    "one_line",
 ]
 
 
@@ -78,6 +84,18 @@ class InvalidURLError(JamaUsageError):
 
 class BodyError(JamaUsageError):
     """The request body is not allowed or cannot be encoded."""
+
+
+class PlaceholderError(BodyError):
+    """A ``{{ expr }}`` placeholder could not be evaluated or encoded."""
+
+
+class InvalidJSONError(BodyError):
+    """The cell body is not valid JSON once placeholders are filled in."""
+
+
+class MagicParseError(JamaUsageError):
+    """The ``%jama`` line could not be understood."""
 
 
 class UnknownConnectionError(JamaUsageError, KeyError):
@@ -105,6 +123,10 @@ class WriteNotConfirmedError(JamaUsageError):
 
 class InvalidSettingError(JamaUsageError):
     """A setting was given a value outside its range."""
+
+
+class NotAListError(JamaUsageError):
+    """The body is not a list, so it has no DataFrame view."""
 
 
 class JamaRequestError(JamaError):
@@ -186,17 +208,6 @@ _BY_STATUS: dict[int, type[JamaHTTPError]] = {
     429: RateLimitedError,
 }
 
-_HINTS: dict[type[BaseException], str] = {
-    UnauthorizedError: "check the username and password (env JAMA_<NICKNAME>_PASSWORD), "
-    "or use OAuth (--client-id) when the site uses SSO",
-    ForbiddenError: "the user lacks the permission (REST needs a Named Creator licence)",
-    NotFoundError: "check the id and the path; `%jama GET /` lists the endpoints",
-    RateLimitedError: "Jama allows about 10 requests/s: lower JamaMagic.rate_limit or retry later",
-    JamaTimeoutError: "raise the timeout with --timeout S or JamaMagic.timeout",
-    JamaTLSError: "give your company's CA bundle: --ca-bundle PATH (verify=PATH in Python)",
-    JamaConnectError: "check the URL/subdomain and your network (or VPN)",
-}
-
 
 def error_for_status(response: JamaResponse) -> JamaHTTPError:
     """The error matching ``response.status_code`` (4xx or 5xx)."""
@@ -214,32 +225,3 @@ def _http_line(response: JamaResponse) -> str:
 
 def _flatten(text: Any) -> str:
     return " ".join(str(text).split())
-
-
-def hint_for(exc: BaseException) -> str | None:
-    """A short hint on how to fix ``exc``, when there is a useful one."""
-    if isinstance(exc, UnauthorizedError) and exc.response.request.nickname:
-        return _credentials_hint(exc.response.request.nickname, exc.response.request.auth_kind)
-    for cls in type(exc).__mro__:
-        if cls in _HINTS:
-            return _HINTS[cls]
-    return None
-
-
-def _credentials_hint(nickname: str, auth_kind: str) -> str:
-    from .secrets import env_var_name  # late: secrets imports this module
-
-    if auth_kind == "oauth":
-        var = env_var_name(nickname, "CLIENT_SECRET")
-        return f"check the client id and client secret (env {var}) of connection '{nickname}'"
-    return (
-        f"check the username and password (env {env_var_name(nickname)}) of connection "
-        f"'{nickname}', or use OAuth (--client-id) when the site uses SSO"
-    )
-
-
-def one_line(exc: BaseException) -> str:
-    """The one line a user sees for ``exc``: what happened, then a hint."""
-    text = _flatten(exc) or type(exc).__name__
-    hint = hint_for(exc)
-    return f"{text}. Hint: {hint}" if hint else text

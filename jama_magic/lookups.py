@@ -1,8 +1,9 @@
 """Per-connection name lookups for the DataFrame view, fetched once and cached for the session.
 
 ``lookups_for(client)`` returns the one :class:`ConnectionLookups` of a
-connection (keyed by nickname and base URL); it serves
-:class:`jama_magic.frames.NameSource`:
+connection (keyed by nickname and base URL, kept in the session); it serves
+:class:`jama_magic.frames.NameSource`, and the client hands it to every
+response it builds (``resp.names``):
 
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
@@ -32,10 +33,11 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from .errors import ForbiddenError, JamaUsageError, NotFoundError
-from .frames_resolve import display_name
+from .errors import ForbiddenError, NotFoundError
+from .frames.resolve import display_name
+from .state import session
 
-__all__ = ["ConnectionLookups", "clear_lookups", "lookups_for", "lookups_for_response"]
+__all__ = ["ConnectionLookups", "lookups_for"]
 
 _BULK = {
     "itemtypes": ("/itemtypes", None),
@@ -79,7 +81,7 @@ class ConnectionLookups:
     """Names and item types of one connection, each fetched at most once."""
 
     def __init__(self, client: _Client) -> None:
-        self.client = client
+        self.client: _Client | None = client
         self._objects: dict[str, dict[int, Mapping[str, Any]]] = {}
         self._done: set[tuple[str, Any]] = set()
         self._lock = threading.RLock()
@@ -98,6 +100,8 @@ class ConnectionLookups:
         """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing."""
         wanted = {int(key) for key in ids}
         with self._lock:
+            if self.client is None:  # detached: its connection is gone
+                return {}
             if kind in _BULK:
                 self._load_bulk(kind)
             elif kind in _SIBLINGS:
@@ -113,6 +117,13 @@ class ConnectionLookups:
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
         with self._lock:
+            self._objects.clear()
+            self._done.clear()
+
+    def detach(self) -> None:
+        """Stop fetching: the connection was dropped (names then come from ``linked`` only)."""
+        with self._lock:
+            self.client = None
             self._objects.clear()
             self._done.clear()
 
@@ -163,6 +174,7 @@ class ConnectionLookups:
         self._done.update(("releases", key) for key in wanted)
 
     def _fetch_one(self, url: str) -> Mapping[str, Any] | None:
+        assert self.client is not None
         try:
             data = self.client.request("GET", url).data
         except (NotFoundError, ForbiddenError):
@@ -170,6 +182,7 @@ class ConnectionLookups:
         return data if isinstance(data, Mapping) else None
 
     def _fetch_list(self, url: str, query: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+        assert self.client is not None
         try:
             data = self.client.request("GET", url, query=query, all_pages=True).data
         except (NotFoundError, ForbiddenError):
@@ -183,39 +196,13 @@ class ConnectionLookups:
                 cache[obj["id"]] = obj
 
 
-_REGISTRY: dict[tuple[str, str], ConnectionLookups] = {}
-_REGISTRY_LOCK = threading.Lock()
-
-
 def lookups_for(client: _Client) -> ConnectionLookups:
     """The session's lookups of ``client``'s connection (one per nickname and base URL)."""
     key = (client.connection.nickname, client.connection.base_url)
-    with _REGISTRY_LOCK:
-        lookups = _REGISTRY.get(key)
+    with session.lock:
+        lookups = session.lookups.get(key)
         if lookups is None:
-            lookups = _REGISTRY[key] = ConnectionLookups(client)
+            lookups = session.lookups[key] = ConnectionLookups(client)
         # Keep the cache but talk through the newest client of this connection.
         lookups.client = client
         return lookups
-
-
-def lookups_for_response(response: Any) -> ConnectionLookups | None:
-    """The lookups of the connection that answered ``response``; None when it is gone."""
-    nickname = getattr(response.request, "nickname", "")
-    if not nickname:
-        return None
-    from .client import client_for
-
-    try:
-        client = client_for(nickname)
-    except JamaUsageError:
-        return None
-    if client.connection.base_url != getattr(response.request, "base_url", ""):
-        return None
-    return lookups_for(client)
-
-
-def clear_lookups() -> None:
-    """Forget the lookups of every connection (new session state)."""
-    with _REGISTRY_LOCK:
-        _REGISTRY.clear()

@@ -1,7 +1,9 @@
 """What to send: the ``JamaRequest`` value object and the relative-URL rules.
 
 Every front door (magic, panel, Python API) builds a ``JamaRequest`` here;
-``client.py`` turns it into HTTP. Nothing in this module does I/O.
+``client.py`` turns it into HTTP. A ``JamaRequest`` is checked when it is made
+(however it is made), so nothing downstream checks it again. Nothing in this
+module does I/O.
 
 URL rules: a relative URL starts with ``/`` and is resolved under the
 connection's ``/rest/{api_version}``. Absolute URLs, ``//host``, backslashes,
@@ -13,10 +15,11 @@ sent. In a query string typed by the user a ``+`` stays a plus (Jama's
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import unquote
 
@@ -63,7 +66,12 @@ NO_BODY: Final = _NoBody()
 
 @dataclass(frozen=True, kw_only=True)
 class JamaRequest:
-    """One request as the user described it (relative URL, no credentials)."""
+    """One request as the user described it (relative URL, no credentials).
+
+    Checked and normalised on construction: the method upper-cased, a query
+    string in ``url`` moved to ``query``, query and header values as text. A
+    mistake raises a ``JamaUsageError`` naming what is wrong.
+    """
 
     method: str = "GET"
     url: str
@@ -73,6 +81,24 @@ class JamaRequest:
     all_pages: bool = False
     limit: int | None = None
     timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        method = check_method(self.method)
+        path, url_query = split_url(check_relative_url(self.url))
+        if self.body is not NO_BODY and method == "GET":
+            raise BodyError("a GET request takes no body: remove it or use POST/PUT/PATCH")
+        encode_body(self.body)  # refuse an unencodable body now, not in the I/O loop
+        normalised = {
+            "method": method,
+            "url": path,
+            "query": url_query + normalize_query(self.query),
+            "headers": normalize_headers(self.headers),
+            "all_pages": bool(self.all_pages),
+            "limit": _positive_int("limit", self.limit),
+            "timeout": _positive_float("timeout", self.timeout),
+        }
+        for name, value in normalised.items():
+            object.__setattr__(self, name, value)  # frozen: set once, here
 
     @classmethod
     def build(
@@ -87,21 +113,16 @@ class JamaRequest:
         limit: int | None = None,
         timeout: float | None = None,
     ) -> JamaRequest:
-        """A validated request; raises a ``JamaUsageError`` naming what is wrong."""
-        method = check_method(method)
-        path, url_query = split_url(check_relative_url(url))
-        if body is not NO_BODY and method == "GET":
-            raise BodyError("a GET request takes no body: remove it or use POST/PUT/PATCH")
-        return cls(
-            method=method,
-            url=path,
-            query=url_query + normalize_query(query),
-            headers=normalize_headers(headers),
-            body=body,
-            all_pages=bool(all_pages),
-            limit=_positive_int("limit", limit),
-            timeout=_positive_float("timeout", timeout),
-        )
+        """A checked request from looser input (dicts as well as pairs, any-case method)."""
+        given: dict[str, Any] = {  # __post_init__ checks and normalises every one of them
+            "query": query or (),
+            "headers": headers or (),
+            "body": body,
+            "all_pages": all_pages,
+            "limit": limit,
+            "timeout": timeout,
+        }
+        return cls(method=method, url=url, **given)
 
     @property
     def is_write(self) -> bool:
@@ -110,7 +131,9 @@ class JamaRequest:
     def with_query(self, **params: Any) -> JamaRequest:
         """A copy whose ``params`` replace any earlier values of those keys."""
         kept = tuple((k, v) for k, v in self.query if k not in params)
-        return replace(self, query=kept + normalize_query(params))
+        changed = copy.copy(self)  # the rest was checked when self was made
+        object.__setattr__(changed, "query", kept + normalize_query(params))
+        return changed
 
     def query_value(self, key: str) -> str | None:
         """The last value given for ``key``."""

@@ -2,7 +2,9 @@
 
 Jama wraps bodies as ``{"meta", "links", "linked"?, "data"}``; this module
 reads that envelope once (``meta``, ``data``, ``page_info``, ``created_id``,
-``message``...). Pure: no I/O besides what was already received.
+``message``...). Pure: no I/O besides what was already received; the names
+for ``to_dataframe(resolve=True)`` come from the ``names`` source the client
+gave the response when it built it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .errors import error_for_status
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .frames import NameSource
 
 __all__ = ["JamaResponse", "PageInfo", "RequestView", "parse_body"]
 
@@ -94,6 +98,7 @@ class JamaResponse:
         pages: int = 1,
         retries: int = 0,
         warnings: list[str] | None = None,
+        names: NameSource | None = None,
     ) -> None:
         self.status_code = status_code
         self.reason = reason or _phrase(status_code)
@@ -105,10 +110,17 @@ class JamaResponse:
         self.pages = pages
         self.retries = retries
         self.warnings = warnings or []
+        self.names = names  # where resolve=True finds names (the connection's lookups)
 
     @classmethod
     def from_httpx(
-        cls, resp: httpx.Response, request: RequestView, *, elapsed: float, retries: int = 0
+        cls,
+        resp: httpx.Response,
+        request: RequestView,
+        *,
+        elapsed: float,
+        retries: int = 0,
+        names: NameSource | None = None,
     ) -> JamaResponse:
         return cls(
             status_code=resp.status_code,
@@ -119,6 +131,7 @@ class JamaResponse:
             elapsed=elapsed,
             size=len(resp.content),
             retries=retries,
+            names=names,
         )
 
     # HTTP facts
@@ -217,11 +230,7 @@ class JamaResponse:
         """The DataFrame view of a list body (see ``jama_magic.frames``)."""
         from .frames import to_dataframe
 
-        names = None
-        if resolve:
-            from .lookups import lookups_for_response
-
-            names = lookups_for_response(self)
+        names = self.names if resolve else None
         data = self.data if self.envelope else self.body
         frame = to_dataframe(
             data, linked=self.linked, resolve=resolve, text=text, names=names, links=self.links
@@ -230,7 +239,7 @@ class JamaResponse:
 
     def _with_origin(self, frame: pd.DataFrame, data: Any, names: Any) -> pd.DataFrame:
         """The frame remembers where it came from, for ``df.jama.plan()``."""
-        from .writeback.capture import capture_origin
+        from .frames.origin import capture_origin
 
         return capture_origin(
             frame,
@@ -265,9 +274,8 @@ class JamaResponse:
 
     def _repr_html_(self) -> str:
         from .display import render_html
-        from .settings import settings
 
-        return render_html(self, rows=settings.display_rows)
+        return render_html(self)
 
 
 def _phrase(status: int) -> str:

@@ -1,7 +1,8 @@
-"""The shared settings of jama_magic (``jm.settings`` and ``%config JamaMagic.*``).
+"""The settings of jama_magic (``jm.settings`` and ``%config JamaMagic.*``).
 
-One state for every front door: the magics' traitlets read and write this
-object, so a change made either way is seen by the other.
+One state for every front door: the session (``state.py``) holds the one
+``Settings``; the magics' traitlets read and write it, so a change made
+either way is seen by the other.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from .errors import InvalidSettingError
 
-__all__ = ["SETTINGS", "Settings", "settings"]
+__all__ = ["SETTINGS", "Settings", "validate"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,3 @@ def _convert(rule: _Rule, value: Any) -> Any:
     if rule.kind is int:
         return value if isinstance(value, int) else None
     return float(value)
-
-
-settings = Settings()

@@ -11,7 +11,7 @@ import pytest
 
 import jama_magic
 from jama_magic.connections import Connection
-from jama_magic.lookups import clear_lookups
+from jama_magic.state import session
 
 if TYPE_CHECKING:
     from jama_magic.sandbox import Sandbox
@@ -38,17 +38,9 @@ def clean_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Pat
             monkeypatch.delenv(name)
     config = tmp_path / "jama_magic_config" / "connections.toml"
     monkeypatch.setenv("JAMA_MAGIC_CONFIG", str(config))
-    _reset()
+    session.reset()
     yield config
-    _reset()
-
-
-def _reset() -> None:
-    for listener in list(jama_magic.registry._listeners):  # panels earlier tests left open
-        jama_magic.registry.off_change(listener)
-    jama_magic.registry.clear()
-    jama_magic.settings.reset()
-    clear_lookups()
+    session.reset()
 
 
 @pytest.fixture

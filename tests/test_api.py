@@ -166,7 +166,7 @@ def test_wrong_password_is_unauthorized(sandbox: Sandbox) -> None:
     with pytest.raises(jm.JamaHTTPError) as info:
         jm.request("GET", "/projects", connection="bad")
     assert info.value.status_code == 401
-    assert "username and password" in jm.errors.one_line(info.value)
+    assert "username and password" in jm.display.one_line(info.value)
 
 
 def test_arequest_with_asyncio_run(sandbox_conn: Connection) -> None:
@@ -215,7 +215,7 @@ def test_network_error_names_host() -> None:
     assert f"127.0.0.1:{port}" in str(info.value)
     assert info.value.host == f"127.0.0.1:{port}"
     assert "\n" not in str(info.value)
-    assert "network" in jm.errors.one_line(info.value)
+    assert "network" in jm.display.one_line(info.value)
 
 
 @pytest.fixture

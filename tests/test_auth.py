@@ -12,7 +12,8 @@ import jama_magic as jm
 from jama_magic import auth
 from jama_magic.auth import Authenticator, basic_header
 from jama_magic.connections import Connection, make_connection
-from jama_magic.errors import JamaProtocolError, SecretNotFoundError, UnauthorizedError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import JamaProtocolError, SecretNotFoundError, UnauthorizedError
 from jama_magic.sandbox import Sandbox
 from jama_magic.secrets import Secret
 

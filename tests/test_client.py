@@ -9,11 +9,11 @@ import multiprocessing
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import jama_magic as jm
-from jama_magic import runner
 from jama_magic.auth import Authenticator
 from jama_magic.client import JamaClient, client_for
 from jama_magic.connections import Connection, make_connection
@@ -27,6 +27,7 @@ from jama_magic.errors import (
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox
 from jama_magic.secrets import Secret
+from jama_magic.state import session
 
 
 def _oauth(sandbox: Sandbox, **kw: object) -> Connection:
@@ -81,7 +82,7 @@ def trickler() -> Iterator[str]:
     async def start() -> asyncio.AbstractServer:
         return await asyncio.start_server(handle, "127.0.0.1", 0)
 
-    server = runner.run(start())
+    server = session.io.run(start())
     port = server.sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}"
     server.close()
@@ -105,21 +106,21 @@ def test_timeout_error_carries_no_httpx_request(trickler: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "req",
+    "fields",
     [
-        JamaRequest(url="/../../../oauth/token"),
-        JamaRequest(url="//evil.example/x"),
-        JamaRequest(url="/projects", headers=(("authorization", "Basic ZXZpbDpldmls"),)),
+        {"url": "/../../../oauth/token"},
+        {"url": "//evil.example/x"},
+        {"url": "/projects", "headers": (("authorization", "Basic ZXZpbDpldmls"),)},
     ],
     ids=["climbs-out", "other-host", "own-authorization"],
 )
 def test_hand_built_requests_obey_the_rules(
-    sandbox: Sandbox, sandbox_conn: Connection, req: JamaRequest
+    sandbox: Sandbox, sandbox_conn: Connection, fields: dict[str, Any]
 ) -> None:
-    """send() re-checks a JamaRequest made without build(): nothing is sent."""
+    """A JamaRequest made without build() is checked when made: refused, nothing is sent."""
     before = sandbox.stats.requests
     with pytest.raises(JamaUsageError):
-        client_for(sandbox_conn).send(req)
+        client_for(sandbox_conn).send(JamaRequest(**fields))
     assert sandbox.stats.requests == before
 
 
@@ -175,7 +176,7 @@ def test_reconnect_and_disconnect_close_the_old_pool(sandbox_conn: Connection) -
     jm.connect("sb", url=sandbox_conn.base_url, username="sandbox", password="x", read_only=True)
     client_for("sb")
     jm.disconnect("sb")
-    runner.run(asyncio.sleep(0.05))  # the close runs on the I/O loop
+    session.io.run(asyncio.sleep(0.05))  # the close runs on the I/O loop
     assert http.is_closed
 
 

@@ -1,11 +1,11 @@
-"""Tests of the pure completion logic (jama_magic.completer)."""
+"""Tests of the pure completion logic (jama_magic.magics.completer)."""
 
 from __future__ import annotations
 
 import pytest
 
-from jama_magic.completer import Completions, complete, magic_tail
-from jama_magic.magic_options import flags_for
+from jama_magic.magics.completer import Completions, complete, magic_tail
+from jama_magic.magics.options import flags_for
 
 NICKS = ["prod", "sandbox", "staging"]
 

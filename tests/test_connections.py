@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 import jama_magic
-from jama_magic.connections import ConnectionRegistry, make_connection
+from jama_magic.connections import make_connection
 from jama_magic.errors import JamaUsageError, UnknownConnectionError
+from jama_magic.registry import ConnectionRegistry
 from jama_magic.secrets import Secret
 
 PASSWORD = "pa55-w0rd-xyz"

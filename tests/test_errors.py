@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from jama_magic import errors
+from jama_magic.display import hint_for, one_line
 from jama_magic.errors import (
     BadRequestError,
     ConflictError,
@@ -25,8 +26,6 @@ from jama_magic.errors import (
     UnauthorizedError,
     UnknownConnectionError,
     error_for_status,
-    hint_for,
-    one_line,
 )
 from jama_magic.response import JamaResponse, RequestView
 

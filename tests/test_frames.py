@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from jama_magic.frames import NotAListError, to_dataframe
-from jama_magic.frames_tables import IDENTITY
-from jama_magic.richtext import html_to_text
+from jama_magic.frames.richtext import html_to_text
+from jama_magic.frames.tables import IDENTITY
 
 SAMPLES = Path(__file__).resolve().parents[0] / "data" / "restclient_2016_responses.json"
 LOCAL_SAMPLES = Path(__file__).parent / "data" / "restclient_2016_responses.json"

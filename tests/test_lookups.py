@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from jama_magic.errors import NotFoundError
-from jama_magic.lookups import ConnectionLookups, clear_lookups, lookups_for
+from jama_magic.lookups import ConnectionLookups, lookups_for
 
 if TYPE_CHECKING:
     from jama_magic.connections import Connection
     from jama_magic.sandbox import Sandbox
-
-
-@pytest.fixture(autouse=True)
-def fresh_lookups() -> Iterator[None]:
-    """Every test starts without cached lookups."""
-    clear_lookups()
-    yield
-    clear_lookups()
 
 
 # logic, with a small in-memory client ----------------------------------------------------------
@@ -202,9 +192,7 @@ def test_response_to_dataframe_uses_connection_lookups(
     sandbox: Sandbox, sandbox_conn: Connection
 ) -> None:
     """resp.to_dataframe(resolve=True) finds the answering connection's cached lookups."""
-    from jama_magic.lookups import lookups_for_response
-
     resp = _client(sandbox_conn).request("GET", "/items", query={"project": 21})
-    assert lookups_for_response(resp) is lookups_for(_client(sandbox_conn))
+    assert resp.names is lookups_for(_client(sandbox_conn))
     df = resp.to_dataframe(resolve=True)
     assert set(df["project"]) == {sandbox.dataset.projects[21]["fields"]["name"]}

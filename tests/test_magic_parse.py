@@ -1,4 +1,4 @@
-"""Tests of parsing ``%jama`` lines (jama_magic.magic_parse), no IPython involved."""
+"""Tests of parsing ``%jama`` lines (jama_magic.magics.parse), no IPython involved."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from jama_magic.errors import InvalidURLError, JamaUsageError
-from jama_magic.magic_options import OPTIONS, SUBCOMMANDS
-from jama_magic.magic_parse import (
+from jama_magic.magics.options import OPTIONS, SUBCOMMANDS
+from jama_magic.magics.parse import (
     MagicParseError,
     RequestSpec,
     Subcommand,

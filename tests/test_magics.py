@@ -17,12 +17,10 @@ from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
 import jama_magic as jm
-from jama_magic import api
-from jama_magic.connections import registry
+from jama_magic import api, registry, settings
 from jama_magic.errors import NotFoundError
 from jama_magic.response import JamaResponse, RequestView
 from jama_magic.sandbox import RESTRICTED_PROJECT_ID, Sandbox
-from jama_magic.settings import settings
 
 ITEM = {
     "project": 20,
@@ -630,7 +628,7 @@ def test_oauth_dry_run_names_the_client_secret_variable(ip: InteractiveShell, sb
     jm.connect("oa", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret)
     ran = run(ip, "%jama GET /projects -c oa --dry-run")
     shown = ran.out + str(ran.result)
-    from jama_magic.magics_support import dry_run_text
+    from jama_magic.magics.support import dry_run_text
 
     text = dry_run_text(ran.result)
     assert "$JAMA_OA_CLIENT_SECRET" in text and "JAMA_OA_PASSWORD" not in text

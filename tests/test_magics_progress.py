@@ -1,4 +1,4 @@
-"""Tests of the notebook progress bar for multi-page fetches (jama_magic.magics_progress)."""
+"""Tests of the notebook progress bar for multi-page fetches (jama_magic.magics.progress)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import ipywidgets as widgets
 
 import jama_magic as jm
-from jama_magic.connections import registry
-from jama_magic.magics_progress import ProgressState, WidgetProgress, notebook_progress
+from jama_magic import registry
+from jama_magic.magics.progress import ProgressState, WidgetProgress, notebook_progress
 from jama_magic.paging import Progress
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox

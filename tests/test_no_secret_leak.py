@@ -16,7 +16,8 @@ import pytest
 import jama_magic as jm
 from jama_magic.client import JamaClient, client_for
 from jama_magic.connections import Connection
-from jama_magic.errors import JamaError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import JamaError
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox
 

@@ -13,11 +13,11 @@ from IPython.utils.text import DollarFormatter
 import jama_magic
 from jama_magic.connections import Connection
 from jama_magic.errors import BodyError, JamaConnectError, ReadOnlyError, UnknownConnectionError
-from jama_magic.magic_parse import RequestSpec, build_request, parse_line
-from jama_magic.panel_app import TAB_TITLES, JamaPanel
-from jama_magic.panel_cell import parse_body_text, to_cell
+from jama_magic.magics.parse import RequestSpec, build_request, parse_line
 from jama_magic.request import NO_BODY, JamaRequest
 from jama_magic.sandbox import Sandbox
+from jama_magic.widgets.cell import parse_body_text, to_cell
+from jama_magic.widgets.panel import TAB_TITLES, JamaPanel
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests of ``{{ expr }}`` cell-body templating (jama_magic.placeholders)."""
+"""Tests of ``{{ expr }}`` cell-body templating (jama_magic.magics.placeholders)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jama_magic.errors import BodyError
-from jama_magic.placeholders import InvalidJSONError, PlaceholderError, load_json, render
+from jama_magic.magics.placeholders import InvalidJSONError, PlaceholderError, load_json, render
 
 NS: dict[str, Any] = {
     "title": 'Req "one"',

@@ -9,7 +9,9 @@ import threading
 
 import pytest
 
-from jama_magic import runner
+from jama_magic.state import session
+
+runner = session.io  # the session's I/O loop
 
 
 async def answer(value: int) -> int:

@@ -7,9 +7,8 @@ each sent once, an audit log), undo it. See SPEC §11.
 
 from __future__ import annotations
 
+from ..frames.origin import FrameOrigin, NoOriginError, capture_origin, origin_of
 from .build import PlanError, build_plan
-from .capture import capture_origin
-from .origin import FrameOrigin, NoOriginError, origin_of
 from .plan import ChangePlan, FieldChange, ItemChange
 
 __all__ = [

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
-from ..richtext import html_to_text, looks_like_html
+from ..frames.origin import ATTR, FrameOrigin, origin_of
+from ..frames.richtext import html_to_text, looks_like_html
 from .diff import NAIVE_TZ
-from .origin import ATTR, FrameOrigin, origin_of
 
 if TYPE_CHECKING:
     import pandas

@@ -25,10 +25,10 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
-from .. import runner
 from ..client import JamaClient, client_for
 from ..errors import JamaError
 from ..request import NO_BODY, JamaRequest
+from ..state import session
 from .audit import AuditLog
 from .plan import ChangePlan, ItemChange
 from .progress import WriteProgress, write_progress
@@ -72,13 +72,13 @@ def _guard(client: JamaClient, plan: ChangePlan, *, yes: bool, confirm: Confirm 
 
 
 def _ask(question: str) -> bool:
-    from ..magics_support import ask
+    from ..magics.support import ask
 
     return ask(question)
 
 
 def _run_interruptible(coro: Coroutine[Any, Any, T], stop: threading.Event) -> T:
-    future = asyncio.run_coroutine_threadsafe(coro, runner.loop())
+    future = asyncio.run_coroutine_threadsafe(coro, session.io.loop())
     try:
         return future.result()
     except KeyboardInterrupt:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
+from ..frames.origin import FrameOrigin, origin_of
 from .diff import Cell, diff_frames
 from .names import NameIndex
-from .origin import FrameOrigin, origin_of
 from .plan import ChangePlan, FieldChange, ItemChange
 from .values import CellError, Target, plain, wire_value
 

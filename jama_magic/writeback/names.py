@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..frames_resolve import display_name
+from ..frames.resolve import display_name
 
 __all__ = ["NameIndex", "UnknownName"]
 

@@ -44,7 +44,7 @@ def write_progress(progress: Any) -> WriteProgress:
 
 def _notebook_bar() -> Any:
     with contextlib.suppress(ImportError):
-        from ..magics_progress import notebook_progress
+        from ..magics.progress import notebook_progress
 
         bar = notebook_progress()
         if bar is not None:

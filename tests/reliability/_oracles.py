@@ -16,7 +16,8 @@ from urllib.parse import unquote
 import httpx
 
 from jama_magic.connections import Connection
-from jama_magic.errors import JamaError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import JamaError
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from jama_magic.magic_options import OPTIONS, SUBCOMMANDS
+from jama_magic.magics.options import OPTIONS, SUBCOMMANDS
 from jama_magic.request import NO_BODY
 
 SECRET = "pw-Sekr3t!x7"  # the password of every fuzzed connection: must never show up

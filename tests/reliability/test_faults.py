@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 import jama_magic
+from jama_magic.display import one_line
 from jama_magic.errors import (
     JamaError,
     JamaProtocolError,
     JamaRequestError,
     JamaTimeoutError,
     ServerError,
-    one_line,
 )
 from jama_magic.sandbox import Sandbox
 

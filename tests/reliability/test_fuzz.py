@@ -25,8 +25,8 @@ from jama_magic.client import JamaClient
 from jama_magic.config import load_saved
 from jama_magic.connections import Connection, make_connection
 from jama_magic.errors import ConfigFileError
-from jama_magic.magic_parse import RequestSpec, build_request, parse_line
-from jama_magic.placeholders import load_json
+from jama_magic.magics.parse import RequestSpec, build_request, parse_line
+from jama_magic.magics.placeholders import load_json
 from jama_magic.request import JamaRequest, check_relative_url
 
 from ._ledger import Tally

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 import jama_magic
 from jama_magic.client import client_for
-from jama_magic.errors import ReadOnlyError, WriteNotConfirmedError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import ReadOnlyError, WriteNotConfirmedError
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox
 

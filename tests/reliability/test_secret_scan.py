@@ -26,10 +26,11 @@ from typing import Any
 import pytest
 
 import jama_magic
-from jama_magic import api
 from jama_magic.client import client_for
-from jama_magic.errors import JamaError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import JamaError
 from jama_magic.sandbox import Sandbox
+from jama_magic.state import session
 
 from ._oracles import basic_value
 from ._shell import shell
@@ -104,10 +105,10 @@ def secrets_of(sb: Sandbox, *, extra_tokens: list[str] | None = None) -> dict[st
 
 def client_tokens() -> list[str]:
     """OAuth tokens the cached clients hold (their authenticators: what was sent as Bearer)."""
-    from jama_magic import client as client_module
+    from jama_magic.state import session
 
     tokens = []
-    for client in getattr(client_module, "_clients", {}).values():
+    for client in session.clients.values():
         token = getattr(getattr(client, "_auth", None), "_token", None)
         if token:
             tokens.append(token.reveal())
@@ -222,9 +223,11 @@ def test_every_magic_subcommand_leaks_nothing(
     ip, hay = shell(), Haystack()
     cells = magic_session(sb, clean_state)
     with debug_logs() as logs:
-        results = run_cells(ip, cells, hay)
-        tokens = client_tokens()
-    embedded = api._sandbox
+        disconnects = cells.index("%jama disconnect scano")
+        results = run_cells(ip, cells[:disconnects], hay)
+        tokens = client_tokens()  # before the disconnects drop the clients that hold them
+        results += run_cells(ip, cells[disconnects:], hay)
+    embedded = session.sandbox
     hay.add("logs at DEBUG", logs.getvalue())
     for name, value in list(ip.user_ns.items()):
         if not name.startswith("__") and type(value).__module__.startswith(
@@ -351,19 +354,18 @@ def test_notebook_outputs_and_saved_file_leak_nothing(
 PROBE = """
 import json as _json
 import jama_magic as _jm
-from jama_magic import api as _api
-from jama_magic.client import _clients
+from jama_magic.state import session as _session
 _pairs = []
 for _c in _jm.registry.all():
     if _c.password:
         _pairs.append([_c.username or "", _c.password.reveal()])
     if _c.client_secret:
         _pairs.append([_c.client_id or "", _c.client_secret.reveal()])
-if _api._sandbox is not None:
-    _pairs += [[_api._sandbox.username, _api._sandbox.password],
-               [_api._sandbox.client_id, _api._sandbox.client_secret]]
+_sb = _session.sandbox
+if _sb is not None:
+    _pairs += [[_sb.username, _sb.password], [_sb.client_id, _sb.client_secret]]
 _tokens = [t.reveal() for t in (getattr(getattr(c, "_auth", None), "_token", None)
-                                for c in _clients.values()) if t]
+                                for c in _session.clients.values()) if t]
 with open({path!r}, "w") as _f:
     _json.dump({{"pairs": _pairs, "tokens": _tokens}}, _f)
 """

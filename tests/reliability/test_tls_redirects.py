@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 import jama_magic
-from jama_magic.errors import JamaConnectError, JamaError, JamaRequestError, one_line
+from jama_magic.display import one_line
+from jama_magic.errors import JamaConnectError, JamaError, JamaRequestError
 from jama_magic.sandbox import Sandbox
 
 from ._certs import CertFiles, make_certs

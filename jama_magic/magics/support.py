@@ -1,6 +1,6 @@
 """IPython-side helpers of the magics: settings traits, completion hook, display texts.
 
-Kept out of ``magics.py`` so that module reads as the list of commands.
+Kept out of ``commands.py`` so that module reads as the list of commands.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any
 import traitlets
 from traitlets import TraitError
 
+from ..connections import Connection
+from ..errors import InvalidSettingError
+from ..response import JamaResponse, RequestView
+from ..secrets import env_var_name
+from ..state import session
 from .completer import complete, magic_tail
-from .connections import Connection, registry
-from .errors import InvalidSettingError
-from .response import JamaResponse, RequestView
-from .secrets import env_var_name
-from .settings import settings
 
 __all__ = [
     "Bool",
@@ -43,13 +43,13 @@ class InSettings:
     name: str
 
     def get(self, obj: Any, cls: Any = None) -> Any:
-        return getattr(settings, self.name)
+        return getattr(session.settings, self.name)
 
     def set(self, obj: Any, value: Any) -> None:
         new = self._validate(obj, value)  # type: ignore[attr-defined]
-        old = getattr(settings, self.name)
+        old = getattr(session.settings, self.name)
         try:
-            setattr(settings, self.name, new)
+            setattr(session.settings, self.name, new)
         except InvalidSettingError as exc:
             raise TraitError(str(exc)) from None
         if old != new:
@@ -79,7 +79,7 @@ def ask(question: str) -> bool:
 
 def connections_table() -> Any:
     """The registered connections as a DataFrame (never secrets), or None when there are none."""
-    conns = registry.all()
+    conns = session.registry.all()
     if not conns:
         return None
     import pandas as pd
@@ -94,7 +94,7 @@ def _row(conn: Connection) -> dict[str, Any]:
         "user": conn.user_label,
         "auth": conn.auth_kind,
         "read-only": conn.read_only,
-        "default": conn.nickname == registry.default_name,
+        "default": conn.nickname == session.registry.default_name,
     }
 
 
@@ -148,7 +148,7 @@ def _matcher(context: Any) -> dict[str, Any]:
     before = context.text_until_cursor
     if magic_tail(before) is None:
         return {"completions": [], "suppress": False}
-    found = complete(before, connections=registry.names())
+    found = complete(before, connections=session.registry.names())
     return {
         "completions": [SimpleCompletion(m, type="jama") for m in found.matches],
         "matched_fragment": found.fragment,

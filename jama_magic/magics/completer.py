@@ -1,4 +1,4 @@
-"""Tab completion inside ``%jama`` / ``%%jama`` lines (pure; the IPython hook is in magics.py).
+"""Tab completion inside ``%jama`` / ``%%jama`` lines (pure; the IPython hook is in support.py).
 
 ``complete("%jama GET /items/42/ch", connections=[...])`` returns the word being
 completed and its candidates: methods, subcommands, option names, connection
@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import catalog
-from .magic_options import (
+from .. import catalog
+from .options import (
     METHODS,
     POSITIONALS,
     REQUEST,

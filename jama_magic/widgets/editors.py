@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
-from .errors import JamaUsageError
+from ..errors import JamaUsageError
 
 __all__ = ["PairRow", "PairsEditor"]
 

@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from . import catalog
-from .errors import JamaUsageError
-from .magic_options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
+from .. import catalog
+from ..errors import MagicParseError
+from ..request import NO_BODY, JamaRequest
+from .options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
 from .placeholders import load_json
-from .request import NO_BODY, JamaRequest
 
 __all__ = [
     "MagicParseError",
@@ -35,10 +35,6 @@ Evaluate = Callable[[str], Any]
 Pairs = tuple[tuple[str, str], ...]
 _OTHER_HTTP_METHODS = ("HEAD", "OPTIONS", "TRACE")
 _SECRET_FLAGS = ("--password", "--passwd", "--pass", "--secret", "--client-secret", "--token")
-
-
-class MagicParseError(JamaUsageError):
-    """The ``%jama`` line could not be understood."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import html
 import importlib.util
-import json
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .display import summary_line
-from .errors import JamaError, one_line
+from ..display import body_text, dataframe_view, one_line, summary_line
+from ..errors import JamaError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .response import JamaResponse
+    from ..response import JamaResponse
 
 __all__ = [
     "PANEL_CSS",
@@ -90,31 +89,16 @@ def table_html(resp: JamaResponse, *, rows: int) -> str:
 
 
 def _frame(resp: JamaResponse) -> pd.DataFrame:
-    # Rich text as plain text when the `text` extra is installed. Resolving names
-    # costs lookups over the network; a failure there must not hide the table.
-    text = importlib.util.find_spec("html2text") is not None
-    try:
-        return resp.to_dataframe(resolve=True, text=text)
-    except JamaError:
-        return resp.to_dataframe(text=text)
+    # rich text as plain text when the `text` extra is installed
+    return dataframe_view(resp, text=importlib.util.find_spec("html2text") is not None)
 
 
 def body_html(resp: JamaResponse) -> str:
     """The body as pretty JSON (or text), escaped and cut at ``BODY_LIMIT`` characters."""
-    text = _pretty(resp.body)
+    text = body_text(resp.body) if resp.body is not None else "(no body)"
     if len(text) > BODY_LIMIT:
         text = text[:BODY_LIMIT] + f"\n… {len(text) - BODY_LIMIT} more characters: use .body"
     return f'<pre class="jama-body" style="{_SCROLL};margin:0">{html.escape(text)}</pre>'
-
-
-def _pretty(body: Any) -> str:
-    if body is None:
-        return "(no body)"
-    if isinstance(body, bytes):
-        return f"<{len(body)} bytes of binary data>"
-    if isinstance(body, str):
-        return body
-    return json.dumps(body, indent=2, ensure_ascii=False)
 
 
 def headers_html(resp: JamaResponse) -> str:

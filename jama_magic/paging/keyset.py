@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .paging_merge import Exchange, rows_of, total_of
-from .request import JamaRequest
-from .response import JamaResponse
+from ..request import JamaRequest
+from ..response import JamaResponse
+from .merge import Exchange, rows_of, total_of
 
 __all__ = ["KeysetFetch"]
 

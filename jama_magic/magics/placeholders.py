@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BodyError
+from ..errors import InvalidJSONError, PlaceholderError
 
 __all__ = ["InvalidJSONError", "PlaceholderError", "load_json", "render"]
 
@@ -42,14 +42,6 @@ Evaluate = Callable[[str], Any]
 
 # A literal-brace escape, an opening placeholder, a string escape, or a quote.
 _SPECIAL = re.compile(r'\\\{\{|\{\{|\\.|"', re.DOTALL)
-
-
-class PlaceholderError(BodyError):
-    """A ``{{ expr }}`` placeholder could not be evaluated or encoded."""
-
-
-class InvalidJSONError(BodyError):
-    """The cell body is not valid JSON once placeholders are filled in."""
 
 
 @dataclass

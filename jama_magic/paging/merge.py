@@ -8,15 +8,12 @@ the ``linked`` maps and reports pages, retries and warnings.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
-import httpx
+from ..request import JamaRequest
+from ..response import JamaResponse, RequestView
 
-from .request import JamaRequest
-from .response import JamaResponse, RequestView
-
-__all__ = ["Exchange", "as_requested", "merge_pages", "rows_of", "total_of"]
+__all__ = ["Exchange", "merge_pages", "rows_of", "total_of"]
 
 Exchange = Callable[[JamaRequest], Awaitable[JamaResponse]]
 
@@ -32,35 +29,28 @@ def total_of(resp: JamaResponse) -> int | None:
     return info.total_results if info else None
 
 
-PAGING_KEYS = frozenset({"startAt", "maxResults", "lastId"})
-
-
-def as_requested(view: RequestView, req: JamaRequest) -> RequestView:
-    """``view`` (of one page) showing the URL the user asked for, without our paging keys."""
-    added = PAGING_KEYS - {key for key, _ in req.query}
-    url = httpx.URL(view.url)
-    params = [(k, v) for k, v in url.params.multi_items() if k not in added]
-    plain = httpx.URL(str(url.copy_with(query=None)), params=params)
-    path = view.relative_url.split("?", 1)[0]
-    query = plain.query.decode("ascii")
-    return replace(view, url=str(plain), relative_url=f"{path}?{query}" if query else path)
-
-
 def merge_pages(
-    pages: list[JamaResponse], *, elapsed: float, warnings: list[str], limit: int | None = None
+    pages: list[JamaResponse],
+    *,
+    elapsed: float,
+    warnings: list[str],
+    limit: int | None = None,
+    request: RequestView | None = None,
+    retries: int | None = None,
 ) -> JamaResponse:
     """One response holding every page's data (server order, no duplicate ids) and linked.
 
-    A failed page (or a first page that is not a list) is returned as it is, with
-    ``pages`` set, so ``raise_for_status`` reports the real error.
+    ``request`` is what the response shows as sent (default: the first page's),
+    ``retries`` the retries of the whole fetch (default: those of ``pages``).
+    A failed page (or a first page that is not a list) is what the caller gets,
+    with ``pages`` set, so ``raise_for_status`` reports the real error.
     """
     first = pages[0]
+    request = request or first.request
+    retries = sum(p.retries for p in pages) if retries is None else retries
     failed = next((p for p in pages if not p.ok), None)
     if failed is not None or not isinstance(first.data, list):
-        result = failed or first
-        result.pages = len(pages)
-        result.retries = sum(p.retries for p in pages)
-        return result
+        return _one_page(failed or first, request=request, pages=len(pages), retries=retries)
     data, dupes = _concat([p.data for p in pages])
     if limit is not None:
         data = data[:limit]
@@ -77,12 +67,32 @@ def merge_pages(
         reason=first.reason,
         headers=first.headers,
         body=body,
-        request=first.request,
+        request=request,
         elapsed=elapsed,
         size=sum(p.size for p in pages),
         pages=len(pages),
-        retries=sum(p.retries for p in pages),
+        retries=retries,
         warnings=warnings,
+        names=first.names,
+    )
+
+
+def _one_page(
+    page: JamaResponse, *, request: RequestView, pages: int, retries: int
+) -> JamaResponse:
+    """``page`` as the answer of the whole fetch."""
+    return JamaResponse(
+        status_code=page.status_code,
+        reason=page.reason,
+        headers=page.headers,
+        body=page.body,
+        request=request,
+        elapsed=page.elapsed,
+        size=page.size,
+        pages=pages,
+        retries=retries,
+        warnings=page.warnings,
+        names=page.names,
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
-from .frames_columns import Column
+from .columns import Column
 
 __all__ = ["LOOKUP_KINDS", "NameSource", "display_name", "resolve_columns"]
 

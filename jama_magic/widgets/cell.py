@@ -16,8 +16,8 @@ import re
 import shlex
 from typing import Any
 
-from .errors import BodyError
-from .request import NO_BODY, JamaRequest
+from ..errors import BodyError
+from ..request import NO_BODY, JamaRequest
 
 __all__ = ["parse_body_text", "protect_line", "to_cell"]
 

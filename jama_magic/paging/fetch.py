@@ -37,11 +37,11 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .errors import JamaProtocolError
-from .paging_keyset import KeysetFetch
-from .paging_merge import Exchange, as_requested, merge_pages, rows_of, total_of
-from .request import JamaRequest
-from .response import JamaResponse
+from ..errors import JamaProtocolError
+from ..request import JamaRequest
+from ..response import JamaResponse, RequestView
+from .keyset import KeysetFetch
+from .merge import Exchange, merge_pages, rows_of, total_of
 
 __all__ = ["MAX_PAGE", "Page", "Progress", "fetch_pages", "merge_pages", "plan_pages"]
 
@@ -113,8 +113,13 @@ async def fetch_pages(
     page_size: int,
     concurrency: int,
     progress: Progress | None = None,
+    view: RequestView | None = None,
 ) -> JamaResponse:
-    """Every page of ``req`` (or up to ``req.limit`` items), merged into one response."""
+    """Every page of ``req`` (or up to ``req.limit`` items), merged into one response.
+
+    ``view``: what the merged response shows as its request (the client gives
+    the view of ``req``, the request the user made; by default the first page's).
+    """
     shown = _SafeProgress(progress)
     began = time.monotonic()
     size = _page_size(req, page_size)
@@ -126,12 +131,14 @@ async def fetch_pages(
         pages = await fetch.run()
     finally:
         shown.close()
-    merged = merge_pages(
-        pages, elapsed=time.monotonic() - began, warnings=fetch.notes, limit=req.limit
+    return merge_pages(
+        pages,
+        elapsed=time.monotonic() - began,
+        warnings=fetch.notes,
+        limit=req.limit,
+        request=view,
+        retries=fetch.retries,  # also those of pages read again and dropped
     )
-    merged.retries = fetch.retries  # also those of pages read again and dropped
-    merged.request = as_requested(merged.request, req)
-    return merged
 
 
 def _page_size(req: JamaRequest, default: int) -> int:

@@ -18,13 +18,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from .catalog import endpoint_paths
-from .client import client_for
-from .connections import registry
-from .errors import JamaError, JamaUsageError, error_for_status
-from .panel_cell import parse_body_text, to_cell
-from .panel_editors import PairsEditor
-from .panel_view import (
+from ..catalog import endpoint_paths
+from ..client import client_for
+from ..errors import JamaError, JamaUsageError, error_for_status
+from ..request import METHODS, NO_BODY, JamaRequest
+from ..response import JamaResponse
+from ..state import session
+from .cell import parse_body_text, to_cell
+from .editors import PairsEditor
+from .view import (
     PANEL_CSS,
     PanelProgress,
     body_html,
@@ -34,8 +36,6 @@ from .panel_view import (
     status_html,
     table_html,
 )
-from .request import METHODS, NO_BODY, JamaRequest
-from .response import JamaResponse
 
 __all__ = ["JamaPanel"]
 
@@ -140,15 +140,15 @@ class JamaPanel:
             control.observe(lambda _: self._update_cell(), names="value")
         self.query.on_change(self._update_cell)
         self.headers.on_change(self._update_cell)
-        registry.on_change(self._registry_changed)
+        session.registry.on_change(self._registry_changed)
 
     # reacting to edits
     def refresh_connections(self, *, prefer: str | None = None) -> None:
         """Reload the nicknames; keep the selection if it still exists, else the default."""
-        names = registry.names()
+        names = session.registry.names()
         keep = prefer or self.connection.value
         self.connection.options = names
-        self.connection.value = keep if keep in names else registry.default_name
+        self.connection.value = keep if keep in names else session.registry.default_name
         self._update_cell()
 
     def _registry_changed(self) -> None:
@@ -275,7 +275,7 @@ class JamaPanel:
 
     def close(self) -> None:
         """Stop following connection changes and close the widgets."""
-        registry.off_change(self._registry_changed)
+        session.registry.off_change(self._registry_changed)
         self.widget.close()
 
     def __repr__(self) -> str:

@@ -5,22 +5,22 @@
 * Jama objects with ``fields`` (items, abstract items, test runs, projects...):
   one row per object, ``id`` as the index, identity columns first, then the
   fields lifted to columns, then the other top-level keys; see
-  :mod:`jama_magic.frames_tables` for the exact layout. A field key loses its
+  :mod:`jama_magic.frames.tables` for the exact layout. A field key loses its
   ``$<itemTypeId>`` suffix when no other key of the data has the same base
   name; when two do (``status$89012``, ``status$89014``), each keeps its raw
-  key (see :mod:`jama_magic.frames_fields`).
+  key (see :mod:`jama_magic.frames.fields`).
 * Other lists (relationships, users, tags...): every nested key as a dotted
   column, like ``pandas.json_normalize``; ``id`` as the index when every row
   has one. Elements that are not objects become a ``value`` column.
-* Types (:mod:`jama_magic.frames_dtypes`): dates and timestamps are UTC
+* Types (:mod:`jama_magic.frames.dtypes`): dates and timestamps are UTC
   datetimes, integers ``int64`` (``Int64`` with gaps), booleans ``bool``
   (``boolean`` with gaps), multi-value lookups lists, test steps lists of dicts.
   Field types come from item type definitions (``linked["itemtypes"]`` or
   ``names.item_types``) and are otherwise inferred from the values.
 * ``resolve=True``: item types, projects, users, pick-list options and
   releases (and, from ``linked`` only, items as document keys) shown by name
-  (:mod:`jama_magic.frames_resolve`).
-* ``text=True``: rich-text HTML as plain text (:mod:`jama_magic.richtext`).
+  (:mod:`jama_magic.frames.resolve`).
+* ``text=True``: rich-text HTML as plain text (:mod:`jama_magic.frames.richtext`).
 * ``df.attrs["labels"]``: ``{column: field label}`` from item type
   definitions; ``df.attrs["field_keys"]``: ``{column: raw field key}`` for the
   lifted fields (the key to use in a PATCH path).
@@ -38,13 +38,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import JamaUsageError
-from .frames_columns import Column, flatten_rows
-from .frames_dtypes import column_array
-from .frames_fields import field_defs
-from .frames_resolve import NameSource, resolve_columns
-from .frames_tables import IDENTITY, Table, generic_table, item_table
+from ..errors import NotAListError
+from .columns import Column, flatten_rows
+from .dtypes import column_array
+from .fields import field_defs
+from .resolve import NameSource, resolve_columns
 from .richtext import html_to_text, looks_like_html
+from .tables import IDENTITY, Table, generic_table, item_table
 
 if TYPE_CHECKING:
     import pandas
@@ -52,10 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["NameSource", "NotAListError", "to_dataframe"]
 
 _SNIFF_ROWS = 200
-
-
-class NotAListError(JamaUsageError):
-    """The body is not a list, so it has no DataFrame view."""
 
 
 def to_dataframe(

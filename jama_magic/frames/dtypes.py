@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .frames_columns import Column
+from .columns import Column
 
 __all__ = ["column_array", "infer_array"]
 

@@ -1,6 +1,6 @@
 """The ``%jama`` / ``%%jama`` magics: a thin IPython adapter over the core.
 
-Parsing lives in ``magic_parse``, body templating in ``placeholders``,
+Parsing lives in ``parse``, body templating in ``placeholders``,
 completion in ``completer``, and everything that talks to Jama in the core.
 This module turns a line into calls, shows results, and turns every expected
 failure into one line (an exact ``UsageError``: IPython prints it without a traceback).
@@ -15,13 +15,17 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import TraitError, validate
 
-from . import api, catalog
-from .client import client_for
-from .connections import registry
-from .errors import InvalidSettingError, JamaError, JamaHTTPError, one_line
-from .magic_parse import RequestSpec, Subcommand, build_request, parse_line, usage
-from .magics_progress import notebook_progress
-from .magics_support import (
+from .. import api, catalog
+from ..client import client_for
+from ..display import dataframe_view, one_line
+from ..errors import InvalidSettingError, JamaError, JamaHTTPError
+from ..response import JamaResponse
+from ..settings import SETTINGS
+from ..settings import validate as check_setting
+from ..state import session
+from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
+from .progress import notebook_progress
+from .support import (
     Bool,
     Float,
     Int,
@@ -35,9 +39,6 @@ from .magics_support import (
     uninstall_formatters,
     whoami_text,
 )
-from .response import JamaResponse
-from .settings import SETTINGS, settings
-from .settings import validate as check_setting
 
 __all__ = ["JamaMagic", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -143,11 +144,11 @@ class JamaMagic(Magics):
         try:
             return self._run(line, cell)
         except JamaError as exc:
-            if not settings.short_errors:
+            if not session.settings.short_errors:
                 raise
             raise UsageError(one_line(exc)) from None
         except KeyboardInterrupt:
-            if not settings.short_errors:
+            if not session.settings.short_errors:
                 raise
             raise UsageError(
                 "interrupted: the request and any pages in flight were cancelled"
@@ -185,7 +186,7 @@ class JamaMagic(Magics):
                 f"{resp.status_code} {resp.reason}: an error response has no table"
                 f"{': ' + resp.message if resp.message else ''} (it is kept as _jama)"
             )
-        return _dataframe(resp) if spec.df else resp
+        return dataframe_view(resp) if spec.df else resp
 
     def _store(self, resp: JamaResponse, out: str | None) -> None:
         self._shell.push({LAST_RESPONSE: resp}, interactive=False)
@@ -201,7 +202,7 @@ class JamaMagic(Magics):
     def _do_connect(self, **kwargs: Any) -> None:
         conn = api.connect(**kwargs)
         flags = [f for f in ("read_only", "confirm_writes") if getattr(conn, f)]
-        default = " (default)" if registry.default_name == conn.nickname else ""
+        default = " (default)" if session.registry.default_name == conn.nickname else ""
         saved = ", saved without secrets" if kwargs.get("save") else ""
         extra = f" [{', '.join(flags)}]" if flags else ""
         print(
@@ -218,12 +219,12 @@ class JamaMagic(Magics):
         return table
 
     def _do_use(self, nickname: str) -> None:
-        conn = registry.use(nickname)
+        conn = session.registry.use(nickname)
         print(f"default connection: '{conn.nickname}' ({conn.api_root})")
 
     def _do_disconnect(self, nickname: str, forget: bool) -> None:
         api.disconnect(nickname, forget=forget)
-        left = registry.default_name
+        left = session.registry.default_name
         tail = f"; default is now '{left}'" if left else ""
         print(f"disconnected '{nickname}'{' and forgot it' if forget else ''}{tail}")
 
@@ -253,14 +254,6 @@ class JamaMagic(Magics):
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
-
-
-def _dataframe(resp: JamaResponse) -> Any:
-    """The DataFrame view: ids resolved to names when possible, else plain."""
-    try:
-        return resp.to_dataframe(resolve=True)
-    except JamaError:
-        return resp.to_dataframe(resolve=False)
 
 
 def load_ipython_extension(ip: Any) -> None:

@@ -6,7 +6,7 @@ and runs, projects) get the item layout:
 1. identity: ``documentKey``, ``globalId``, ``itemType``, ``project``,
    ``parent`` (``location.parent.item``, else ``location.parent.project``,
    else a top-level ``parent``), ``sequence`` (``location.sequence``);
-2. the ``fields`` lifted to columns named as ``frames_fields`` says, in the
+2. the ``fields`` lifted to columns named as ``frames.fields`` says, in the
    order they first appear;
 3. the rest: ``createdDate``, ``modifiedDate``, ``lastActivityDate``,
    ``createdBy``, ``modifiedBy``, ``childItemType``, ``locked``, ``lockedBy``,
@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .frames_columns import Column, ColumnTree
-from .frames_fields import FieldDef, known_field, ref_kind, stripped_names
+from .columns import Column, ColumnTree
+from .fields import FieldDef, known_field, ref_kind, stripped_names
 
 __all__ = ["IDENTITY", "Table", "generic_table", "item_table"]
 

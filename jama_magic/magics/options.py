@@ -1,6 +1,6 @@
 """The options of every ``%jama`` subcommand and of requests, declared once.
 
-The parser (``magic_parse``), the completer and the help text all read these
+The parser (``parse``), the completer and the help text all read these
 tables, so an option added here is parsed, completed and documented.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .connections import API_VERSIONS
-from .request import METHODS
+from ..connections import API_VERSIONS
+from ..request import METHODS
 
 __all__ = [
     "METHODS",

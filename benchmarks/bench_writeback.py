@@ -84,7 +84,8 @@ def verify(before: dict[int, Any], after: dict[int, Any], names: dict[int, str])
 
 
 def run_naive(sb: Sandbox, rows: int) -> dict[str, Any]:
-    ids = list(items())[-rows:]  # rows the jama_magic run did not touch
+    free = [i for i, item in items().items() if not item["lock"]["locked"]]
+    ids = free[-rows:]  # rows the jama_magic run did not touch, locked by nobody
     auth = (sb.username, sb.password)
     with httpx.Client(base_url=f"{sb.url}/rest/latest", auth=auth, timeout=30) as http:
         http.get("/users/current")  # warm-up: connected
@@ -159,6 +160,7 @@ def main() -> None:
         gc.freeze()
         jm.connect("bench", url=sb.url, username=sb.username, password=sb.password)
         ours = run_jama_magic(sb, args.rows)
+        print("jama_magic:", ours, flush=True)
         naive = run_naive(sb, args.naive_rows)
     print(write(args.out, args.rows, ours, naive, sys.argv[1:]))
 

@@ -1,8 +1,8 @@
 """How many small GET requests per second the sandbox serves (no latency).
 
 Run:  python benchmarks/bench_sandbox.py [--requests 4000] [--concurrency 4]
-                                          [--mode thread|process] [--clients 2]
-                                          [--path /projects/20]
+                                          [--mode thread|process|generate] [--clients 2]
+                                          [--path /projects/20] [--items 100000]
 
 ``thread`` runs the sandbox inside the benchmark process (as the tests and the
 magics do); the client is ``--concurrency`` threads sharing one httpx.Client.
@@ -10,6 +10,9 @@ magics do); the client is ``--concurrency`` threads sharing one httpx.Client.
 it from ``--clients`` client processes with ``--concurrency`` threads each, so
 client and server do not share a GIL; it also reports the server's CPU time per
 request, i.e. its capacity independent of how fast the client is.
+``generate`` times ``generate(items=--items)`` plus building the server's
+indexes over it (what ``Sandbox(items=N)`` costs before it can start), in wall
+and CPU seconds (CPU is what a loaded shared machine does not inflate).
 """
 
 from __future__ import annotations
@@ -105,6 +108,22 @@ def run_thread_mode(args: argparse.Namespace) -> str:
     return f"seconds={seconds:.2f} req/s={args.requests / seconds:.0f} failures={failures}"
 
 
+def run_generate_mode(args: argparse.Namespace) -> str:
+    """Dataset generation and index building for ``--items`` items."""
+    from jama_magic.sandbox.dataset import generate
+    from jama_magic.sandbox.store import Store
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    dataset = generate(items=args.items)
+    gen_wall, gen_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    Store(dataset)
+    total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return (
+        f"items={args.items} generate_s={gen_wall:.2f} generate_cpu_s={gen_cpu:.2f} "
+        f"with_indexes_s={total_wall:.2f} with_indexes_cpu_s={total_cpu:.2f}"
+    )
+
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import record  # noqa: E402
 
@@ -115,18 +134,24 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--mode", choices=("thread", "process"), default="thread")
+    parser.add_argument("--mode", choices=("thread", "process", "generate"), default="thread")
     parser.add_argument("--path", default="/projects/20")
+    parser.add_argument("--items", type=int, default=100_000, help="generate mode only")
     args = parser.parse_args()
-    result = run_process_mode(args) if args.mode == "process" else run_thread_mode(args)
+    modes = {"process": run_process_mode, "thread": run_thread_mode, "generate": run_generate_mode}
+    result = modes[args.mode](args)
     load = os.getloadavg()[0]
-    line = (
-        f"mode={args.mode} path={args.path} requests={args.requests} "
-        f"concurrency={args.concurrency} {result} loadavg={load:.1f}"
-    )
+    if args.mode == "generate":
+        line, name = f"mode=generate {result} loadavg={load:.1f}", f"sandbox-generate-{args.items}"
+    else:
+        line = (
+            f"mode={args.mode} path={args.path} requests={args.requests} "
+            f"concurrency={args.concurrency} {result} loadavg={load:.1f}"
+        )
+        name = f"sandbox-{args.mode}-{args.path}"
     print(line)
     command = " ".join(["python benchmarks/bench_sandbox.py", *sys.argv[1:]])
-    record(f"sandbox-{args.mode}-{args.path}", f"`{command}`\n\n```\n{line}\n```")
+    record(name, f"`{command}`\n\n```\n{line}\n```")
 
 
 if __name__ == "__main__":

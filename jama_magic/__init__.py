@@ -7,6 +7,7 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
     jm.connect("prod", subdomain="example", username="alice")   # password: env/keyring/prompt
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
+    jm.diff_baselines(91, 92)       # what changed (also jm.diff_versions, jm.diff)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .api import (
     start_sandbox,
     stop_sandbox,
 )
+from .changes import Diff, diff, diff_baselines, diff_versions
 from .client import JamaClient, client_for
 from .connections import Connection
 from .errors import (
@@ -48,6 +50,7 @@ __all__ = [
     "NO_BODY",
     "ChangePlan",
     "Connection",
+    "Diff",
     "JamaClient",
     "JamaError",
     "JamaHTTPError",
@@ -60,6 +63,9 @@ __all__ = [
     "arequest",
     "client_for",
     "connect",
+    "diff",
+    "diff_baselines",
+    "diff_versions",
     "disconnect",
     "load_ipython_extension",
     "panel",

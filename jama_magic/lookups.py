@@ -8,6 +8,7 @@ response it builds (``resp.names``):
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
 projects            ``GET /projects`` (all pages), once
+relationship types  ``GET /relationshiptypes`` (all pages), once
 users               ``GET /users?includeInactive=true`` (all pages), once: old
                     items point to users who have left
 pick-list options   ``GET /picklistoptions/{id}`` for an unknown option, then
@@ -43,6 +44,7 @@ _BULK = {
     "itemtypes": ("/itemtypes", None),
     "projects": ("/projects", None),
     "users": ("/users", {"includeInactive": "true"}),
+    "relationshiptypes": ("/relationshiptypes", None),
 }
 _SIBLINGS = {
     "picklistoptions": ("/picklistoptions/{id}", "pickList", "/picklists/{key}/options", None),

@@ -24,6 +24,7 @@ def test_first_word_offers_subcommands_and_methods() -> None:
         "whoami",
         "sandbox",
         "panel",
+        "diff",
         "help",
         "GET",
         "POST",

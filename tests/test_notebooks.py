@@ -146,9 +146,9 @@ def executed(
 
 
 def test_notebooks_exist() -> None:
-    """The two notebooks this project promises are there."""
+    """The notebooks this project promises are there."""
     names = {p.name for p in NOTEBOOKS}
-    assert {"quickstart.ipynb", "explore_items.ipynb"} <= names
+    assert {"quickstart.ipynb", "explore_items.ipynb", "changes.ipynb"} <= names
 
 
 @pytest.mark.slow

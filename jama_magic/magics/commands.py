@@ -136,6 +136,11 @@ class JamaMagic(Magics):
 
             %jama sandbox [--port N] [--latency MS] [--rate-limit RPS] [--items N] [--seed S]
 
+        What changed (a side-by-side table; ``--no-relationships`` reads less)::
+
+            %jama diff item 1003 [V1 [V2]]         # previous vs current version by default
+            %jama diff baselines 91 [92] [-c NICK]  # baseline 91 vs 92, or vs the project now
+
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them
         (page_size, max_concurrency, rate_limit, retries, timeout, display_rows,
@@ -251,6 +256,14 @@ class JamaMagic(Magics):
             return jama_magic.panel()
         except ImportError as exc:
             raise UsageError(f"the panel is not available: {exc}") from None
+
+    def _do_diff(self, words: list[str], connection: str | None, no_relationships: bool) -> Any:
+        from ..changes.command import diff_from_words
+
+        progress = notebook_progress()
+        return diff_from_words(
+            words, connection=connection, relationships=not no_relationships, progress=progress
+        )
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))

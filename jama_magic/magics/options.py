@@ -33,6 +33,7 @@ SUBCOMMANDS: Final = (
     "whoami",
     "sandbox",
     "panel",
+    "diff",
     "help",
 )
 REQUEST: Final = "request"  # the options table of `%jama [METHOD] URL ...`
@@ -175,6 +176,10 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--seed",), "dataset seed", {"type": int, "metavar": "S"}),
     ),
     "panel": (),
+    "diff": (
+        _CONNECTION,
+        Option(("--no-relationships",), "baselines: skip the relationships (fewer requests)", FLAG),
+    ),
     "help": (),
 }
 
@@ -183,6 +188,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "connect": ("nickname", None, "nothing"),
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
+    "diff": ("words", "+", "nothing"),
     "help": ("topic", "?", "topic"),
 }
 

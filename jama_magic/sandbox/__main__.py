@@ -33,6 +33,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="dataset seed")
     parser.add_argument("--username", default="sandbox")
     parser.add_argument("--password", default=None, help="default: random")
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept /relationships without lastId and a raw + in datetimes (old clients)",
+    )
     return parser.parse_args(argv)
 
 
@@ -50,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             username=args.username,
             password=args.password,
+            lenient=args.lenient,
         ).start()
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jama_magic.sandbox.schema_gen import TEST_CASE
+from jama_magic.sandbox.dataset.schema import TEST_CASE
 from jama_magic.sandbox.wire import JsonDict
 
 NO_RUN = "NOT_RUN"

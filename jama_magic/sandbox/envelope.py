@@ -32,6 +32,8 @@ STATIC_REFS: dict[str, tuple[tuple[str, str], ...]] = {
         ("modifiedBy", "users"),
         ("fields.projectManager", "users"),
         ("fields.statusId", "picklistoptions"),
+        ("fields.user1", "users"),
+        ("fields.projectGroup", "picklistoptions"),
     ),
     "itemtypes": (("fields.pickList", "picklists"), ("fields.itemType", "itemtypes")),
     "picklistoptions": (("pickList", "picklists"),),

@@ -6,6 +6,12 @@ Fault kinds: ``"429"`` (``"429:S"`` adds ``Retry-After: S``), ``"500"``,
 ``"truncate"`` (full ``Content-Length``, half the body, then closed),
 ``"html"`` (502 with a proxy's HTML page), ``"slow:S"`` (S seconds' delay, then
 served) and ``"nonjson"`` (200 with a text body).
+
+Error shapes for any status N (what gateways and frameworks in front of Jama
+send instead of Jama's envelope): ``"html:N"`` (an nginx-style HTML page titled
+"N Reason"), ``"empty:N"`` (no body at all), ``"text:N"`` (a plain-text line)
+and ``"spring:N"`` (Spring Boot's ``{"timestamp", "status", "error",
+"message", "path"}`` JSON).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 PLAIN_KINDS = frozenset({"429", "500", "502", "503", "504", "drop", "truncate", "html", "nonjson"})
+SHAPES = frozenset({"html", "empty", "text", "spring"})
 _NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
 
@@ -27,6 +34,8 @@ def validate_kind(kind: str | None) -> None:
     if kind is None or kind in PLAIN_KINDS:
         return
     name, _, arg = kind.partition(":")
+    if name in SHAPES and arg.isdigit() and 100 <= int(arg) <= 599:
+        return
     if name in ("429", "slow") and arg:
         try:
             if float(arg) >= 0:
@@ -35,7 +44,8 @@ def validate_kind(kind: str | None) -> None:
             pass
     raise ValueError(
         f"Unknown fault kind {kind!r}; use one of {sorted(PLAIN_KINDS)}, '429:S' or 'slow:S' "
-        "(S in seconds), or None to serve normally."
+        "(S in seconds), 'html:N', 'empty:N', 'text:N' or 'spring:N' (N an HTTP status), "
+        "or None to serve normally."
     )
 
 

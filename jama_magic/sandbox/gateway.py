@@ -22,11 +22,14 @@ from starlette.responses import Response
 from starlette.types import ASGIApp as App
 from starlette.types import Message, Receive, Scope, Send
 
+from jama_magic.sandbox import error_shapes
 from jama_magic.sandbox.auth import Authenticator
-from jama_magic.sandbox.faults import Counters, FaultPlan, TokenBucket
+from jama_magic.sandbox.faults import SHAPES, Counters, FaultPlan, TokenBucket
 from jama_magic.sandbox.responses import error_response
 
 _API = re.compile(r"^/rest/(v1|latest|labs)(/.*)?$")
+_CONTROLS = re.compile(r"^/rest/sandbox(/.+)$")
+_CONTROL_ROOT = "/__sandbox"  # where the API app routes the controls (routes/controls.py)
 TOKEN_PATH = "/rest/oauth/token"
 _PROXY_PAGE = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -59,6 +62,11 @@ class Gateway:
         path, method = scope["path"], scope["method"]
         match = _API.match(path)
         inner = _normalise(match.group(2) or "/") if match else path
+        if match and inner.startswith(_CONTROL_ROOT):
+            match, inner = None, path  # the controls are not part of the Jama API
+        control = _CONTROLS.match(path)
+        if control:
+            match, inner = control, _CONTROL_ROOT + _normalise(control.group(1))
         key_path = "/oauth/token" if path == TOKEN_PATH else inner
         self.controls.counters.request(method, key_path)
         if "//" in path:
@@ -138,9 +146,12 @@ class Gateway:
         else:
             if name == "429":
                 self.controls.counters.rate_limited()
-            await _send(self._fault_response(name, arg), scope, receive, send)
+            response = self._fault_response(name, arg, scope["path"])
+            await _send(response, scope, receive, send)
 
-    def _fault_response(self, name: str, arg: str) -> Response:
+    def _fault_response(self, name: str, arg: str, path: str) -> Response:
+        if name in SHAPES and arg:
+            return error_shapes.shaped(name, int(arg), path)
         if name == "429":
             return self._too_many(float(arg) if arg else None)
         if name == "html":

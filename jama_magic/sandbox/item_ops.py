@@ -1,5 +1,4 @@
-"""Item operations besides editing fields: delete and restore, lock, move,
-tags and attachments on items, duplicate."""
+"""Item operations besides editing fields: delete and restore, and move."""
 
 from __future__ import annotations
 
@@ -10,36 +9,63 @@ from jama_magic.sandbox import validation as v
 from jama_magic.sandbox.item_writes import editable
 from jama_magic.sandbox.responses import ApiError, not_found
 from jama_magic.sandbox.store import Store, parent_key
-from jama_magic.sandbox.wire import JsonDict, now_timestamp
+from jama_magic.sandbox.wire import JsonDict
 
 
 def delete_item(store: Store, item_id: int) -> None:
-    """Soft-delete an item and its subtree (restorable through its activity)."""
+    """Soft-delete an item and its subtree (restorable through its activity).
+
+    Its relationships, tags and test-group memberships go with it and come back
+    on restore.
+    """
     with store.writing():
         item = editable(store, item_id)
+        when = store.now()
         removed = [store.ds.items[i] for i in store.subtree(item_id)]
-        store.children[parent_key(item)].remove(item_id)
-        rels = _drop_relationships(store, {i["id"] for i in removed})
         removed_ids = {gone["id"] for gone in removed}
+        store.children[parent_key(item)].remove(item_id)
+        rels = _drop_relationships(store, removed_ids, when)
+        tags = {i: store.ds.item_tags.pop(i) for i in removed_ids if i in store.ds.item_tags}
+        for gone_id, tag_ids in tags.items():
+            for tag_id in tag_ids:
+                store.tag_items[tag_id].remove(gone_id)
+        groups = _leave_groups(store, removed_ids)
         for gone in removed:
             store.ds.items.pop(gone["id"])
-            for tag_id in store.ds.item_tags.pop(gone["id"], []):
-                store.tag_items[tag_id].remove(gone["id"])
+            store.history.deleted(gone["id"], when)
         ids = store.project_items[item["project"]]
         ids[:] = [i for i in ids if i not in removed_ids]
-        activity_id = store.activity(item, "DELETE", "Deleted")
-        store.deleted[activity_id] = {"items": removed, "relationships": rels}
+        activity_id = store.activity(item, "DELETE", "Deleted", when=when)
+        store.deleted[activity_id] = {
+            "items": removed,
+            "relationships": rels,
+            "tags": tags,
+            "groups": groups,
+        }
 
 
-def _drop_relationships(store: Store, item_ids: set[int]) -> list[JsonDict]:
-    gone = [
-        rel
-        for rel in store.ds.relationships.values()
-        if rel["fromItem"] in item_ids or rel["toItem"] in item_ids
-    ]
-    for rel in gone:
+def _drop_relationships(store: Store, item_ids: set[int], when: str) -> list[JsonDict]:
+    gone = {
+        rid: store.ds.relationships[rid]
+        for item_id in item_ids
+        for index in (store.rels_from, store.rels_to)
+        for rid in index.get(item_id, [])
+        if rid in store.ds.relationships
+    }
+    for rel in gone.values():
         store.unindex_relationship(rel)
-    return gone
+        store.history.relationship_deleted(rel, when)
+    return list(gone.values())
+
+
+def _leave_groups(store: Store, item_ids: set[int]) -> dict[int, list[int]]:
+    """Take deleted test cases out of their test groups; returns the old memberships."""
+    before: dict[int, list[int]] = {}
+    for group_id, members in store.ds.group_cases.items():
+        if any(member in item_ids for member in members):
+            before[group_id] = list(members)
+            members[:] = [m for m in members if m not in item_ids]
+    return before
 
 
 def restore(store: Store, activity_id: int) -> None:
@@ -50,37 +76,38 @@ def restore(store: Store, activity_id: int) -> None:
         payload = store.deleted.pop(activity_id, None)
         if payload is None:
             raise ApiError(400, f"Activity {activity_id} is not a delete that can be restored.")
+        when = store.now()
         for item in payload["items"]:
             store.ds.items[item["id"]] = item
             store.project_items[item["project"]].append(item["id"])
-            if item is not payload["items"][0]:
-                continue
-            store.children.setdefault(parent_key(item), []).append(item["id"])
-        for rel in payload["relationships"]:
-            store.ds.relationships[rel["id"]] = rel
-            store.index_relationship(rel)
+            store.history.restored(item["id"], when)
+        top = payload["items"][0]
+        store.children.setdefault(parent_key(top), []).append(top["id"])
+        _restore_links(store, payload)
         # Runs may have changed while the test cases were deleted.
         restored = {item["id"] for item in payload["items"]}
         case_status.refresh(store.ds.items, store.ds.testruns.values(), restored)
-        store.activity(payload["items"][0], "CREATE", "Restored")
+        store.activity(top, "CREATE", "Restored", when=when)
 
 
-def set_lock(store: Store, item_id: int, body: Any) -> None:
-    """``PUT /items/{id}/lock {"locked": bool}``."""
-    body = v.require_object(body)
-    if not isinstance(body.get("locked"), bool):
-        raise ApiError(400, 'The body must be {"locked": true} or {"locked": false}.')
-    with store.writing():
-        item = store.ds.items.get(item_id)
-        if item is None:
-            raise not_found("item", item_id)
-        holder = item["lock"].get("lockedBy")
-        if body["locked"] and item["lock"].get("locked") and holder != store.ds.current_user_id:
-            raise ApiError(409, f"Item {item_id} is already locked by user {holder}.")
-        lock: JsonDict = {"locked": body["locked"], "lastLockedDate": now_timestamp()}
-        if body["locked"]:
-            lock["lockedBy"] = store.ds.current_user_id
-        store.ds.items[item_id] = {**item, "lock": lock}
+def _restore_links(store: Store, payload: JsonDict) -> None:
+    for rel in payload["relationships"]:
+        store.ds.relationships[rel["id"]] = rel
+        store.index_relationship(rel)
+        store.history.rel_gone.pop(rel["id"], None)
+        store.history.removed_rels.pop(rel["id"], None)
+    for item_id, tag_ids in payload["tags"].items():
+        store.ds.item_tags[item_id] = tag_ids
+        for tag_id in tag_ids:
+            if tag_id in store.ds.tags:
+                store.tag_items.setdefault(tag_id, []).append(item_id)
+    for group_id, members in payload["groups"].items():
+        current = store.ds.group_cases.get(group_id)
+        if current is not None:
+            wanted = set(current) | set(members)
+            current[:] = [m for m in members if m in wanted] + [
+                m for m in current if m not in members
+            ]
 
 
 def move(store: Store, item_id: int, body: Any) -> None:
@@ -113,57 +140,3 @@ def _relocate(store: Store, item: JsonDict, target: tuple[str, int], project: in
     location = store.new_location(project, target)
     store.ds.items[item["id"]] = {**current, "location": location}
     store.children.setdefault(target, []).append(item["id"])
-
-
-def add_tag(store: Store, item_id: int, body: Any) -> int:
-    """``POST /items/{id}/tags {"tag": id}``; returns the tag id."""
-    tag_id = v.require_int(v.require_object(body), "tag")
-    with store.writing():
-        item = store.ds.items.get(item_id)
-        if item is None:
-            raise not_found("item", item_id)
-        tag = store.ds.tags.get(tag_id)
-        if tag is None or tag["project"] != item["project"]:
-            raise ApiError(400, f"Tag {tag_id} does not exist in project {item['project']}.")
-        current = store.ds.item_tags.setdefault(item_id, [])
-        if tag_id in current:
-            raise ApiError(400, f"Tag {tag_id} already exists on item {item_id}.")
-        current.append(tag_id)
-        store.tag_items.setdefault(tag_id, []).append(item_id)
-    return tag_id
-
-
-def remove_tag(store: Store, item_id: int, tag_id: int) -> None:
-    """``DELETE /items/{id}/tags/{tagId}``."""
-    with store.writing():
-        if item_id not in store.ds.items:
-            raise not_found("item", item_id)
-        current = store.ds.item_tags.get(item_id, [])
-        if tag_id not in current:
-            raise not_found(f"tag on item {item_id}", tag_id)
-        current.remove(tag_id)
-        store.tag_items[tag_id].remove(item_id)
-
-
-def attach(store: Store, item_id: int, body: Any) -> int:
-    """``POST /items/{id}/attachments {"attachment": id}``."""
-    attachment_id = v.require_int(v.require_object(body), "attachment")
-    with store.writing():
-        if item_id not in store.ds.items:
-            raise not_found("item", item_id)
-        if attachment_id not in store.ds.attachments:
-            raise ApiError(400, f"Attachment {attachment_id} does not exist.")
-        current = store.ds.item_attachments.setdefault(item_id, [])
-        if attachment_id in current:
-            raise ApiError(400, f"Attachment {attachment_id} already exists on item {item_id}.")
-        current.append(attachment_id)
-    return attachment_id
-
-
-def detach(store: Store, item_id: int, attachment_id: int) -> None:
-    """``DELETE /items/{id}/attachments/{attachmentId}``."""
-    with store.writing():
-        current = store.ds.item_attachments.get(item_id, [])
-        if attachment_id not in current:
-            raise not_found(f"attachment on item {item_id}", attachment_id)
-        current.remove(attachment_id)

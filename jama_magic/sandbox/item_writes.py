@@ -7,12 +7,12 @@ records a version and an activity, and keeps the indexes in step.
 from __future__ import annotations
 
 from jama_magic.sandbox import case_status
-from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox import validation as v
-from jama_magic.sandbox.gen_context import RESOURCES
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import RESOURCES
 from jama_magic.sandbox.responses import ApiError, not_found
 from jama_magic.sandbox.store import Store, parent_key
-from jama_magic.sandbox.wire import JsonDict, now_timestamp
+from jama_magic.sandbox.wire import JsonDict
 
 _NOT_ITEMS = {
     39: "/testplans",
@@ -80,7 +80,7 @@ def create_item(store: Store, body: JsonDict, *, global_id: bool = False) -> int
             item["childItemType"] = child_type
         item["type"] = item.pop("type")
         _insert(store, item, parent)
-        store.activity(item, "CREATE", "Created")
+        store.activity(item, "CREATE", "Created", when=item["createdDate"])
     return int(item["id"])
 
 
@@ -91,7 +91,7 @@ def _new_item(
     type_key = store.ds.itemtypes[type_id]["typeKey"]
     doc_key = store.next_document_key(project, type_key)
     global_id = f"GID-{type_key}-{item_id}"
-    now = now_timestamp()
+    now = store.now()
     me = store.ds.current_user_id
     return {
         "id": item_id,
@@ -116,7 +116,8 @@ def _insert(store: Store, item: JsonDict, parent: tuple[str, int]) -> None:
     store.ds.items[item["id"]] = item
     store.project_items[item["project"]].append(item["id"])
     store.children.setdefault(parent, []).append(item["id"])
-    store.record_version(None, item, "Item created", item["createdDate"])
+    store.global_ids.setdefault(item["globalId"], []).append(item["id"])
+    store.history.record(item, "Item created", item["createdBy"], item["createdDate"])
 
 
 def replace_item(store: Store, item_id: int, body: JsonDict) -> None:
@@ -159,22 +160,49 @@ def patch_item(store: Store, item_id: int, body: object) -> None:
         _swap(store, old, _updated(store, old, cleaned), "Fields patched")
 
 
+def update_fields(
+    store: Store,
+    item_id: int,
+    changes: JsonDict,
+    *,
+    user: int | None = None,
+    change: str = "Fields updated",
+    comment: str = "",
+) -> None:
+    """Merge ``changes`` into an item's fields as ``user`` (a new version and activity).
+
+    For workflow transitions and the sandbox's "a colleague edited it" control; a
+    lock held by someone other than ``user`` is refused as for any edit.
+    """
+    with store.writing():
+        old = store.ds.items.get(item_id)
+        if old is None:
+            raise not_found("item", item_id)
+        holder = old["lock"].get("lockedBy")
+        if old["lock"].get("locked") and holder != (user or store.ds.current_user_id):
+            raise ApiError(409, f"Item {item_id} is locked by user {holder}.")
+        fields = {k: v for k, v in old["fields"].items() if k not in ("documentKey", "globalId")}
+        cleaned = v.clean_fields(store, old["itemType"], {**fields, **changes})
+        _swap(store, old, _updated(store, old, cleaned, user), change, comment)
+
+
 def _field_names(store: Store, item: JsonDict) -> set[str]:
     return {spec["name"] for spec in store.ds.itemtypes[item["itemType"]]["fields"]}
 
 
-def _updated(store: Store, old: JsonDict, fields: JsonDict) -> JsonDict:
-    now = now_timestamp()
+def _updated(store: Store, old: JsonDict, fields: JsonDict, user: int | None = None) -> JsonDict:
+    now = store.now()
     keep = {k: old["fields"][k] for k in ("documentKey", "globalId") if k in old["fields"]}
     keep.update({k: old["fields"][k] for k in _read_only(store, old) if k in old["fields"]})
     new = {
         **old,
         "modifiedDate": now,
         "lastActivityDate": now,
-        "modifiedBy": store.ds.current_user_id,
+        "modifiedBy": user or store.ds.current_user_id,
         "fields": {**keep, **fields},
     }
     new["location"] = dict(old["location"])
+    new["type"] = new.pop("type")  # last, also when a quirk had left out a key re-added here
     return new
 
 
@@ -183,10 +211,10 @@ def _read_only(store: Store, item: JsonDict) -> list[str]:
     return [spec["name"] for spec in specs if spec["readOnly"]]
 
 
-def _swap(store: Store, old: JsonDict, new: JsonDict, change: str) -> None:
+def _swap(store: Store, old: JsonDict, new: JsonDict, change: str, comment: str = "") -> None:
     store.ds.items[new["id"]] = new
-    store.record_version(old, new, change, new["modifiedDate"])
-    store.activity(new, "UPDATE", "Updated")
+    store.history.record(new, change, new["modifiedBy"], new["modifiedDate"], comment)
+    store.activity(new, "UPDATE", "Updated", when=new["modifiedDate"])
 
 
 def _move(store: Store, item: JsonDict, parent: tuple[str, int]) -> None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from jama_magic.sandbox.wire import parse_query_datetime
+
 DEFAULT_PAGE = 20
 MAX_PAGE = 50
 
@@ -70,3 +72,18 @@ def one_int(request: Request, name: str, *, required: bool = False) -> int | Non
 def flag(request: Request, name: str) -> bool:
     """A boolean parameter (``true``/``false``)."""
     return request.query_params.get(name, "false").lower() == "true"
+
+
+def datetime_value(name: str, raw: str, *, lenient: bool = False) -> str:
+    """A query datetime normalised to Jama's format, or 400.
+
+    A raw ``+`` in ``+0000`` arrives decoded as a space; Jama answers that with
+    400, and so does the sandbox unless it is lenient.
+    """
+    parsed = parse_query_datetime(raw) if lenient or " " not in raw else None
+    if parsed is None:
+        raise QueryError(
+            f"Parameter {name} must be a datetime like 2024-01-31T00:00:00.000+0000 "
+            f"with + sent as %2B, got {raw!r}."
+        )
+    return parsed

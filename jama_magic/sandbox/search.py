@@ -14,7 +14,7 @@ from starlette.requests import Request
 from jama_magic.sandbox import query
 from jama_magic.sandbox.responses import ApiError
 from jama_magic.sandbox.store import Store
-from jama_magic.sandbox.wire import JsonDict, parse_query_datetime
+from jama_magic.sandbox.wire import JsonDict
 
 _PAGING = {"startAt", "maxResults", "include"}
 _DATES = ("createdDate", "modifiedDate", "lastActivityDate")
@@ -70,16 +70,10 @@ def _text(obj: JsonDict) -> str:
 
 
 def _date_test(request: Request, name: str) -> Predicate:
-    values = []
-    for raw in request.query_params.getlist(name)[:2]:
-        parsed = parse_query_datetime(raw)
-        if parsed is None:
-            raise ApiError(
-                400,
-                f"Parameter {name} must be a datetime like "
-                f"2024-01-31T00:00:00.000+0000, got {raw!r} (encode + as %2B).",
-            )
-        values.append(parsed)
+    """One value: on or after; two: a range with both ends included."""
+    lenient = request.app.state.store.config.lenient
+    raws = request.query_params.getlist(name)[:2]
+    values = [query.datetime_value(name, raw, lenient=lenient) for raw in raws]
     low, high = values[0], values[1] if len(values) > 1 else None
     return lambda o: low <= o.get(name, "") and (high is None or o.get(name, "") <= high)
 

@@ -15,6 +15,7 @@ import uvicorn
 
 from jama_magic.sandbox.app import build_app
 from jama_magic.sandbox.auth import Authenticator, Credentials
+from jama_magic.sandbox.data_controls import DataControls
 from jama_magic.sandbox.dataset import Dataset, generate
 from jama_magic.sandbox.faults import Counters, FaultPlan, SandboxStats, TokenBucket
 from jama_magic.sandbox.gateway import Controls
@@ -24,13 +25,15 @@ _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 5.0
 
 
-class Sandbox:
+class Sandbox(DataControls):
     """An embedded Jama Connect REST API for demos, tests and benchmarks.
 
     ``with Sandbox() as sb:`` serves ``sb.url + "/rest/latest/..."`` (and
     ``/rest/v1/...``) with Basic auth (``sb.username``/``sb.password``) or OAuth
     (``sb.client_id``/``sb.client_secret``). ``latency`` is in seconds per
-    request; ``rate_limit`` in requests per second.
+    request; ``rate_limit`` in requests per second. ``lenient=True`` accepts what
+    Jama refuses but old clients send: ``/relationships`` without ``lastId`` and
+    a raw ``+`` in query datetimes (``require_last_id`` overrides the first).
     """
 
     def __init__(
@@ -54,7 +57,8 @@ class Sandbox:
         fault_kinds: Sequence[str] = ("500", "502", "503", "drop", "truncate"),
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
-        require_last_id: bool = False,
+        lenient: bool = False,
+        require_last_id: bool | None = None,
     ) -> None:
         if delete_status not in (200, 204):
             raise ValueError(f"delete_status must be 200 or 204, got {delete_status}")
@@ -81,7 +85,8 @@ class Sandbox:
         config = StoreConfig(
             clamp_page_size=clamp_page_size,
             delete_status=delete_status,
-            require_last_id=require_last_id,
+            require_last_id=(not lenient) if require_last_id is None else require_last_id,
+            lenient=lenient,
         )
         self._store = Store(self.dataset, config)
         self._server: uvicorn.Server | None = None

@@ -8,13 +8,14 @@ in, so a reader that already holds the old dict serialises a consistent object.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from jama_magic.sandbox.dataset import Dataset
 from jama_magic.sandbox.envelope import STATIC_REFS
-from jama_magic.sandbox.wire import JsonDict, now_timestamp
+from jama_magic.sandbox.history import History
+from jama_magic.sandbox.wire import JsonDict, gc_paused
 
 _FIELD_LINKS = {
     "LOOKUP": "picklistoptions",
@@ -34,6 +35,8 @@ _OBJECT_TYPES = {
     "tags": "TAG",
 }
 
+_RELATIONSHIP_EVENT_REFS = (("user", "users"), ("item", "relationships"))
+
 ParentKey = tuple[str, int]
 
 
@@ -43,7 +46,8 @@ class StoreConfig:
 
     clamp_page_size: bool = True
     delete_status: int = 200
-    require_last_id: bool = False
+    require_last_id: bool = True
+    lenient: bool = False
 
 
 class Store:
@@ -60,19 +64,23 @@ class Store:
         self.rels_to: dict[int, list[int]] = {}
         self.project_rels: dict[int, list[int]] = {pid: [] for pid in dataset.projects}
         self.tag_items: dict[int, list[int]] = {}
-        self.versions: dict[int, list[JsonDict]] = {}
-        self.snapshots: dict[tuple[int, int], JsonDict] = {}
+        self.history = History(dataset)
+        self.next_activity = max(dataset.activities, default=0) + 1
+        self.activity_ends: dict[int, tuple[int, ...]] = {}
         self.gso_max: dict[int, int] = {}
         self.deleted: dict[int, JsonDict] = {}
         self.search_cache: dict[tuple[object, ...], list[JsonDict]] = {}
         self._item_refs: dict[int, tuple[tuple[str, str], ...]] = {}
-        self._build_indexes()
+        self.global_ids: dict[str, list[int]] = {}
+        with gc_paused():
+            self._build_indexes()
 
     def _build_indexes(self) -> None:
         for item in self.ds.items.values():
             self.gso_max[item["project"]] = item["location"]["globalSortOrder"]
             self.project_items[item["project"]].append(item["id"])
             self.children.setdefault(parent_key(item), []).append(item["id"])
+            self.global_ids.setdefault(item["globalId"], []).append(item["id"])
         for rel in self.ds.relationships.values():
             self._index_relationship(rel)
         for item_id, tag_ids in self.ds.item_tags.items():
@@ -93,13 +101,13 @@ class Store:
     def index_relationship(self, rel: JsonDict) -> None:
         """Add a relationship (already in the table) to the indexes."""
         self._index_relationship(rel)
-        ids = self.project_rels.get(self.ds.items[rel["fromItem"]]["project"], [])
-        ids.sort()
+        source = self.abstract_item(rel["fromItem"]) or {}
+        self.project_rels.get(source.get("project", 0), []).sort()
 
     def _index_relationship(self, rel: JsonDict) -> None:
         self.rels_from.setdefault(rel["fromItem"], []).append(rel["id"])
         self.rels_to.setdefault(rel["toItem"], []).append(rel["id"])
-        source = self.ds.items.get(rel["fromItem"])
+        source = self.ds.items.get(rel["fromItem"]) or self.abstract_item(rel["fromItem"])
         if source is not None:
             self.project_rels[source["project"]].append(rel["id"])
 
@@ -118,6 +126,8 @@ class Store:
     def refs_for(self, obj: JsonDict) -> tuple[tuple[str, str], ...]:
         """Reference paths of an object (items add their item type's reference fields)."""
         kind = obj.get("type", "")
+        if kind == "activities" and obj.get("objectType") == "RELATIONSHIP":
+            return _RELATIONSHIP_EVENT_REFS
         if kind != "items":
             return STATIC_REFS.get(kind, ())
         type_id = obj.get("itemType", 0)
@@ -142,6 +152,23 @@ class Store:
         table = getattr(self.ds, kind, None)
         return table.get(object_id) if isinstance(table, dict) else None
 
+    def lookup(self, kind: str, object_id: int) -> JsonDict | None:
+        """An object of a path's first segment (``items``, ``testplans``, ...,
+        ``abstractitems`` meaning any of them) by id, or None."""
+        if kind == "abstractitems":
+            return self.abstract_item(object_id)
+        table = getattr(self.ds, kind, None) if kind in _ABSTRACT else None
+        return table.get(object_id) if isinstance(table, dict) else None
+
+    def replace(self, obj: JsonDict) -> None:
+        """Swap in a new dict for an abstract item (its table follows from ``type``)."""
+        getattr(self.ds, obj["type"])[obj["id"]] = obj
+
+    def synced_with(self, item: JsonDict) -> list[int]:
+        """Ids of the other live items sharing ``item``'s globalId (Jama's synced items)."""
+        ids = self.global_ids.get(item["globalId"], [])
+        return [i for i in ids if i != item["id"] and i in self.ds.items]
+
     def abstract_item(self, object_id: int) -> JsonDict | None:
         """An item, test plan, cycle, run or attachment by id."""
         for kind in _ABSTRACT:
@@ -149,59 +176,6 @@ class Store:
             if found is not None:
                 return found  # type: ignore[no-any-return]
         return None
-
-    # -- versions ------------------------------------------------------------------------
-
-    def item_versions(self, item_id: int) -> list[JsonDict]:
-        """Version records of an item; generated items start with 1-3 versions."""
-        with self.lock:
-            found = self.versions.get(item_id)
-            if found is None:
-                found = self._initial_versions(self.ds.items[item_id])
-                self.versions[item_id] = found
-            return list(found)
-
-    def _initial_versions(self, item: JsonDict) -> list[JsonDict]:
-        count = 1 + item["id"] % 3
-        return [
-            {
-                "item": item["id"],
-                "versionNumber": number,
-                "changeDetails": "Item created" if number == 1 else "Fields updated",
-                "comment": "",
-                "createdBy": item["createdBy"] if number == 1 else item["modifiedBy"],
-                "createdDate": item["createdDate"] if number == 1 else item["modifiedDate"],
-                "type": "versions",
-            }
-            for number in range(1, count + 1)
-        ]
-
-    def record_version(self, old: JsonDict | None, new: JsonDict, change: str, when: str) -> None:
-        """Append a version for a write and snapshot the item as it now is."""
-        with self.lock:
-            history = self.versions.get(new["id"])
-            if history is None:
-                history = self._initial_versions(old) if old is not None else []
-                self.versions[new["id"]] = history
-                if old is not None:
-                    self.snapshots[(new["id"], len(history))] = old
-            history.append(
-                {
-                    "item": new["id"],
-                    "versionNumber": len(history) + 1,
-                    "changeDetails": change,
-                    "comment": "",
-                    "createdBy": self.ds.current_user_id,
-                    "createdDate": when,
-                    "type": "versions",
-                }
-            )
-            self.snapshots[(new["id"], len(history))] = new
-
-    def versioned_item(self, item_id: int, number: int) -> JsonDict:
-        """The item as of a version (generated versions show the generated item)."""
-        with self.lock:
-            return self.snapshots.get((item_id, number)) or self.ds.items[item_id]
 
     # -- helpers for writes ------------------------------------------------------------
 
@@ -235,24 +209,66 @@ class Store:
             stack.extend(reversed(self.children.get(("item", current), [])))
         return result
 
-    def activity(self, obj: JsonDict, event_type: str, action: str) -> int:
-        """Record an activity for a write to ``obj``; returns its id."""
+    def activity(
+        self,
+        obj: JsonDict,
+        event_type: str,
+        action: str,
+        *,
+        when: str | None = None,
+        object_type: str | None = None,
+        ends: tuple[int, ...] = (),
+    ) -> int:
+        """Record an activity for a write to ``obj``; returns its id.
+
+        ``ends`` are the items a relationship event also concerns (for their
+        ``/items/{id}/activities``).
+        """
         with self.lock:
-            activity_id = max(self.ds.activities, default=0) + 1
+            activity_id = self.next_activity
+            self.next_activity += 1
+            name = obj.get("fields", {}).get("name", "")
             self.ds.activities[activity_id] = {
                 "id": activity_id,
-                "date": now_timestamp(),
-                "details": f"{obj.get('documentKey', '')} {obj.get('fields', {}).get('name', '')}",
+                "date": when or self.now(),
+                "details": f"{obj.get('documentKey', '')} {name}".strip() or _describe(obj),
                 "action": action,
                 "user": self.ds.current_user_id,
                 "userComment": "",
                 "item": obj["id"],
                 "eventType": event_type,
-                "objectType": _OBJECT_TYPES.get(obj.get("type", ""), "ITEM"),
+                "objectType": object_type or _OBJECT_TYPES.get(obj.get("type", ""), "ITEM"),
                 "type": "activities",
             }
-            self.ds.activity_project[activity_id] = obj.get("project", 0)
+            self.ds.activity_project[activity_id] = obj.get("project") or self._project_of(obj)
+            if ends:
+                self.activity_ends[activity_id] = ends
             return activity_id
+
+    def _project_of(self, obj: JsonDict) -> int:
+        source = self.abstract_item(obj.get("fromItem", 0)) or {}
+        return int(source.get("project", 0))
+
+    def now(self) -> str:
+        """A write's timestamp: now, and strictly later than every earlier one."""
+        with self.lock:
+            return self.history.now()
+
+    def touch(self, item_ids: Iterable[int], when: str) -> None:
+        """Set ``lastActivityDate`` of live items (a relationship or tag changed)."""
+        for item_id in item_ids:
+            for table in (self.ds.items, self.ds.testplans, self.ds.testruns):
+                found = table.get(item_id)
+                if found is not None:
+                    touched = {**found, "lastActivityDate": when}
+                    touched["type"] = touched.pop("type")
+                    table[item_id] = touched
+
+    def next_relationship_id(self) -> int:
+        """A fresh relationship id (never one a deleted relationship had)."""
+        with self.lock:
+            used = max(self.ds.relationships, default=0), max(self.history.removed_rels, default=0)
+            return max(used) + 1
 
     def next_id(self) -> int:
         """A fresh id in the shared item id space."""
@@ -268,3 +284,9 @@ def parent_key(item: JsonDict) -> ParentKey:
     if "item" in parent:
         return ("item", parent["item"])
     return ("project", parent["project"])
+
+
+def _describe(obj: JsonDict) -> str:
+    if obj.get("type") == "relationships":
+        return f"Relationship {obj['id']}: item {obj['fromItem']} to item {obj['toItem']}"
+    return f"{obj.get('type', 'object')} {obj['id']}"

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from jama_magic.sandbox import case_status
-from jama_magic.sandbox import schema_gen as s
 from jama_magic.sandbox import validation as v
-from jama_magic.sandbox.gen_context import RESOURCES
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import RESOURCES
 from jama_magic.sandbox.responses import ApiError, not_found
 from jama_magic.sandbox.store import Store
-from jama_magic.sandbox.wire import JsonDict, now_timestamp, today
+from jama_magic.sandbox.wire import JsonDict, today
 
+KEPT = ("documentKey", "globalId", "testPlan", "testCase", "testCycle")
 TABLES = {"testplans": s.TEST_PLAN, "testcycles": s.TEST_CYCLE, "testruns": s.TEST_RUN}
 
 
@@ -34,7 +35,7 @@ def new_object(store: Store, project: int, type_id: int, kind: str, fields: Json
     type_key = store.ds.itemtypes[type_id]["typeKey"]
     doc_key = store.next_document_key(project, type_key)
     global_id = f"GID-{type_key}-{object_id}"
-    now, me = now_timestamp(), store.ds.current_user_id
+    now, me = store.now(), store.ds.current_user_id
     return {
         "id": object_id,
         "documentKey": doc_key,
@@ -66,7 +67,7 @@ def create_plan(store: Store, body: Any) -> int:
         plan["type"] = plan.pop("type")
         store.ds.testplans[plan["id"]] = plan
         add_group(store, plan["id"], {"name": "Default"})
-        store.activity(plan, "CREATE", "Created")
+        _created(store, plan)
     return int(plan["id"])
 
 
@@ -90,7 +91,7 @@ def create_cycle(store: Store, plan_id: int, body: Any) -> int:
                 _new_run(store, cycle, (plan_id, group_id), case_id, order)
                 cases.add(case_id)
         refresh_cases(store, cases)
-        store.activity(cycle, "CREATE", "Created")
+        _created(store, cycle)
     return int(cycle["id"])
 
 
@@ -125,6 +126,12 @@ def _new_run(
         }
     )
     store.ds.testruns[run["id"]] = run
+    store.history.record(run, "Item created", run["createdBy"], run["createdDate"])
+
+
+def _created(store: Store, obj: JsonDict) -> None:
+    store.history.record(obj, "Item created", obj["createdBy"], obj["createdDate"])
+    store.activity(obj, "CREATE", "Created", when=obj["createdDate"])
 
 
 def plan_groups(store: Store, plan_id: int) -> list[int]:
@@ -171,15 +178,11 @@ def replace_fields(store: Store, kind: str, object_id: int, fields: JsonDict) ->
     """Full replace of a plan/cycle/run's writable fields (run status recomputed)."""
     with store.writing():
         old = get_object(store, kind, object_id)
-        keep = {
-            k: old["fields"][k]
-            for k in ("documentKey", "globalId", "testPlan", "testCase", "testCycle")
-            if k in old["fields"]
-        }
+        keep = {k: old["fields"][k] for k in KEPT if k in old["fields"]}
         new_fields = {**keep, **fields}
         if kind == "testruns":
             new_fields.update(_run_result(old, fields))
-        now = now_timestamp()
+        now = store.now()
         new = {
             **old,
             "fields": new_fields,
@@ -190,7 +193,8 @@ def replace_fields(store: Store, kind: str, object_id: int, fields: JsonDict) ->
         getattr(store.ds, kind)[object_id] = new
         if kind == "testruns":
             refresh_cases(store, {new_fields["testCase"]})
-        store.activity(new, "UPDATE", "Updated")
+        store.history.record(new, "Fields updated", new["modifiedBy"], now)
+        store.activity(new, "UPDATE", "Updated", when=now)
 
 
 def _run_result(old: JsonDict, fields: JsonDict) -> JsonDict:
@@ -240,7 +244,10 @@ def delete_object(store: Store, kind: str, object_id: int) -> None:
             for key in doomed & table.keys():
                 del table[key]
         refresh_cases(store, cases)
-        store.activity(obj, "DELETE", "Deleted")
+        when = store.now()
+        for doomed_id in doomed:
+            store.history.deleted(doomed_id, when)
+        store.activity(obj, "DELETE", "Deleted", when=when)
 
 
 def refresh_cases(store: Store, cases: set[int]) -> None:

@@ -8,6 +8,9 @@ generator formats hundreds of thousands of them for large datasets.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 JsonDict = dict[str, Any]
@@ -81,3 +84,20 @@ def parse_query_datetime(text: str) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return format_timestamp(moment)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many containers.
+
+    Building 100,000 item dicts triggers collections that scan the whole growing
+    heap again and again (they find nothing: the data has no cycles), which made
+    generation several times slower.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

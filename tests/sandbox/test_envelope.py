@@ -115,7 +115,12 @@ def test_relationship_include_links_items(client: httpx.Client) -> None:
     """include=data.fromItem&include=data.toItem puts both ends in linked.items."""
     body = client.get(
         "/relationships",
-        params=[("project", "20"), ("include", "data.fromItem"), ("include", "data.toItem")],
+        params=[
+            ("project", "20"),
+            ("lastId", "0"),
+            ("include", "data.fromItem"),
+            ("include", "data.toItem"),
+        ],
     ).json()
     wanted = {str(r["fromItem"]) for r in body["data"]} | {str(r["toItem"]) for r in body["data"]}
     assert wanted == set(body["linked"]["items"])

@@ -178,3 +178,33 @@ def test_slow_write_is_applied_after_the_client_gave_up(fresh: Sandbox) -> None:
             break
         time.sleep(0.05)
     assert found == 1
+
+
+@pytest.mark.parametrize("status", [404, 503])
+def test_error_shapes_for_any_status(fresh: Sandbox, status: int) -> None:
+    """html:N, empty:N, text:N and spring:N answer N with a page, nothing, text, Spring JSON."""
+    fresh.schedule_faults(
+        [f"html:{status}", f"empty:{status}", f"text:{status}", f"spring:{status}"]
+    )
+    html, empty, text, spring = (_get(fresh, "/items/1003") for _ in range(4))
+    assert {r.status_code for r in (html, empty, text, spring)} == {status}
+    reason = html.reason_phrase
+    assert f"<title>{status} {reason}</title>" in html.text
+    assert empty.content == b""
+    assert text.headers["content-type"].startswith("text/plain") and reason in text.text
+    body = spring.json()
+    assert "meta" not in body
+    assert (body["status"], body["error"], body["path"]) == (
+        status,
+        reason,
+        "/rest/latest/items/1003",
+    )
+    assert body["message"]
+
+
+def test_error_shape_needs_a_status(fresh: Sandbox) -> None:
+    """A shape without an HTTP status is refused with the allowed forms."""
+    with pytest.raises(ValueError, match="spring:N"):
+        fresh.schedule_faults(["spring"])
+    with pytest.raises(ValueError, match="html:N"):
+        fresh.schedule_faults(["text:99"])

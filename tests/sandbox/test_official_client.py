@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +17,9 @@ JamaClient = client_module.JamaClient
 
 @pytest.fixture(scope="module")
 def sb() -> Iterator[Sandbox]:
-    """A sandbox of its own, since these tests write."""
-    with Sandbox() as sandbox:
+    """A lenient sandbox of its own (these tests write): py-jama-rest-client 1.17.1
+    pages ``/relationships`` with ``startAt``, which Jama refuses since about 9.6."""
+    with Sandbox(lenient=True) as sandbox:
         yield sandbox
 
 
@@ -100,3 +104,85 @@ def test_errors_map_to_the_clients_exceptions(jama: object) -> None:
         c.post_tag(name, 22)  # type: ignore[attr-defined]
     with pytest.raises(client_module.APIClientException):
         c.post_item(20, 999, 0, {"project": 20}, {"name": "x"})  # type: ignore[attr-defined]
+
+
+def test_every_read_method(jama: object, sb: Sandbox) -> None:
+    """Each read method of the client returns the sandbox's data."""
+    c: Any = jama
+    ds = sb.dataset
+    baseline = c.get_baselines(20)[0]
+    assert c.get_baseline(baseline["id"])["name"] == baseline["name"]
+    assert all(
+        row["baseline"] == baseline["id"] for row in c.get_baselines_versioneditems(baseline["id"])
+    )
+    assert c.get_filter_results(71, project_id=20)
+    assert c.get_item_lock(1003)["locked"] is False
+    tagged = next(iter(ds.item_tags))
+    assert [t["id"] for t in c.get_item_tags(tagged)] == ds.item_tags[tagged]
+    assert c.get_attachment(next(iter(ds.attachments)))["type"] == "attachments"
+    assert c.get_relationship_rule_sets()[0]["id"] == 1
+    assert c.get_relationship_rule_set(1)["rules"]
+    assert {p["id"] for p in c.get_relationship_rule_set_projects(1)} >= {20}
+    assert c.get_relationship_type(2)["name"] == "Verified by"
+    synced = _synced_pair(sb)
+    assert synced[1] in [i["id"] for i in c.get_items_synceditems(synced[0])]
+    assert "inSync" in c.get_items_synceditems_status(*synced)
+    versions = c.get_item_versions(1003)
+    assert c.get_item_version(1003, 1)["versionNumber"] == 1
+    assert c.get_versioned_item(1003, len(versions))["id"] == 1003
+    assert c.get_abstract_item(1003)["id"] == 1003
+    assert c.get_abstract_item_versions(1003)
+    assert c.get_abtract_item_version(1003, 1)["item"] == 1003
+    assert c.get_abstract_versioned_item(1003, 1)["version"] == 1
+    assert c.get_pick_list(81)["name"] == "Status"
+    rel = next(iter(ds.relationships.values()))
+    assert c.get_relationship(rel["id"])["fromItem"] == rel["fromItem"]
+    assert c.get_items_downstream_related(rel["fromItem"])
+    assert c.get_items_upstream_relationships(rel["toItem"])
+    assert c.get_item_workflow_transitions(1003)
+    assert c.get_tagged_items(ds.item_tags[tagged][0])
+    assert c.get_user(52)["username"] == "alice"
+    cycle = next(iter(ds.testcycles))
+    assert c.get_test_cycle(cycle)["id"] == cycle
+    assert c.get_testruns(cycle)
+    since = c.get_abstract_items(
+        project=[20], last_activity_date=["2023-01-01T00:00:00.000+0000"], sort_by=["id.asc"]
+    )
+    assert since and [i["id"] for i in since] == sorted(i["id"] for i in since)
+
+
+def _synced_pair(sb: Sandbox) -> tuple[int, int]:
+    seen: dict[str, int] = {}
+    for item in sb.dataset.items.values():
+        if item["globalId"] in seen:
+            return seen[item["globalId"]], item["id"]
+        seen[item["globalId"]] = item["id"]
+    raise AssertionError("no synced items in the dataset")
+
+
+def test_every_write_method(jama: object, sb: Sandbox, tmp_path: Path) -> None:
+    """Each write method of the client goes through and is visible afterwards."""
+    c: Any = jama
+    ds = sb.dataset
+    suffix = str(len(ds.users))
+    user_id = c.post_user(f"u{suffix}", "pw-123456", "Una", "User", f"u{suffix}@x.com", "NAMED")
+    c.put_user(user_id, f"u{suffix}", "pw-123456", "Una", "Renamed", f"u{suffix}@x.com")
+    c.put_user_active(user_id, False)
+    assert c.get_user(user_id)["lastName"] == "Renamed"
+    plan = next(iter(ds.testplans))
+    cycle = c.post_testplans_testcycles(plan, "Cycle from py-jama", "2024-02-01", "2024-02-20")
+    run = c.get_testruns(cycle)[0]
+    steps = [{**step, "status": "PASSED"} for step in run["fields"]["testRunSteps"]]
+    c.put_test_run(run["id"], json.dumps({"fields": {"testRunSteps": steps}}))
+    assert c.get_testruns(cycle)[0]["fields"]["testRunStatus"] == "PASSED"
+    item = c.post_item(20, 33, 0, {"item": 1002}, {"name": "synced copy"})
+    assert c.post_item_sync(item, 1003) == item
+    assert item in [i["id"] for i in c.get_items_synceditems(1003)]
+    attachment = c.post_project_attachment(20, "spec", "a spec")
+    upload = tmp_path / "spec.txt"
+    upload.write_bytes(b"spec text")
+    assert c.put_attachments_file(attachment, str(upload)) == 200
+    c.post_item_attachment(item, attachment)
+    rel = c.post_relationship(item, 1004)
+    c.put_relationship(rel, item, 1005)
+    assert c.get_relationship(rel)["toItem"] == 1005

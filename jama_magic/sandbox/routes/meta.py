@@ -23,33 +23,6 @@ from jama_magic.sandbox.responses import (
 )
 from jama_magic.sandbox.wire import JsonDict
 
-ENDPOINTS = (
-    "abstractitems",
-    "activities",
-    "attachments",
-    "baselines",
-    "comments",
-    "files",
-    "filters",
-    "items",
-    "itemtypes",
-    "picklistoptions",
-    "picklists",
-    "projects",
-    "relationshiprulesets",
-    "relationships",
-    "relationshiptypes",
-    "releases",
-    "system",
-    "tags",
-    "testcycles",
-    "testplans",
-    "testruns",
-    "usergroups",
-    "users",
-    "workflowtransitions",
-)
-
 
 def _get(table: dict[int, JsonDict], kind: str, object_id: int) -> JsonDict:
     found = table.get(object_id)
@@ -81,8 +54,40 @@ def _one(table: str, kind: str) -> Handler:
 
 @endpoint
 async def api_root(request: Request) -> Response:
-    """``GET /rest/latest/``: the available endpoint names in ``data``."""
-    return json_response({"meta": meta(), "links": {}, "data": list(ENDPOINTS)})
+    """``GET /rest/latest/``: the names ``n`` with a ``GET /n`` route, in ``data``."""
+    return json_response({"meta": meta(), "links": {}, "data": endpoint_names(request)})
+
+
+def endpoint_names(request: Request) -> list[str]:
+    """Top-level collections this app serves with GET, sorted (none that would 404)."""
+    names = {
+        route.path.strip("/")
+        for route in request.app.routes
+        if isinstance(route, Route)
+        and "GET" in (route.methods or ())
+        and route.path.count("/") == 1
+        and route.path != "/"
+    }
+    return sorted(names)
+
+
+def with_image_url(request: Request, itemtype: JsonDict) -> JsonDict:
+    """The item type with ``image`` as an absolute URL on this server, as Jama sends it."""
+    return {**itemtype, "image": f"{request.url.scheme}://{request.url.netloc}{itemtype['image']}"}
+
+
+@endpoint
+async def itemtypes(request: Request) -> Response:
+    """``GET /itemtypes``."""
+    rows = list(store_of(request).ds.itemtypes.values())
+    return page_response(request, rows, lambda t: with_image_url(request, t))
+
+
+@endpoint
+async def itemtype(request: Request) -> Response:
+    """``GET /itemtypes/{id}``."""
+    found = _get(store_of(request).ds.itemtypes, "item type", request.path_params["id"])
+    return object_response(request, with_image_url(request, found))
 
 
 @endpoint
@@ -90,7 +95,8 @@ async def project_itemtypes(request: Request) -> Response:
     """``GET /projects/{id}/itemtypes``: every type is enabled in every project."""
     store = store_of(request)
     _get(store.ds.projects, "project", request.path_params["id"])
-    return page_response(request, list(store.ds.itemtypes.values()))
+    rows = list(store.ds.itemtypes.values())
+    return page_response(request, rows, lambda t: with_image_url(request, t))
 
 
 @endpoint
@@ -170,20 +176,14 @@ async def tagged_items(request: Request) -> Response:
     return page_response(request, store.tag_items.get(tag_id, []), store.ds.items.get)
 
 
-@endpoint
-async def corsdomains(request: Request) -> Response:
-    """``GET /system/settings/corsdomains``."""
-    return json_response({"meta": meta(), "links": {}, "data": {"domains": []}})
-
-
 ROUTES = [
     Route("/", api_root, methods=["GET"]),
     Route("/projects", _all("projects"), methods=["GET"]),
     Route("/projects/{id:int}", _one("projects", "project"), methods=["GET"]),
     Route("/projects/{id:int}/itemtypes", project_itemtypes, methods=["GET"]),
     Route("/projects/{id:int}/tags", project_tags, methods=["GET"]),
-    Route("/itemtypes", _all("itemtypes"), methods=["GET"]),
-    Route("/itemtypes/{id:int}", _one("itemtypes", "item type"), methods=["GET"]),
+    Route("/itemtypes", itemtypes, methods=["GET"]),
+    Route("/itemtypes/{id:int}", itemtype, methods=["GET"]),
     Route("/picklists", _all("picklists"), methods=["GET"]),
     Route("/picklists/{id:int}", _one("picklists", "pick list"), methods=["GET"]),
     Route("/picklists/{id:int}/options", picklist_options, methods=["GET"]),
@@ -205,5 +205,4 @@ ROUTES = [
     Route("/tags", tags, methods=["GET"]),
     Route("/tags/{id:int}", _one("tags", "tag"), methods=["GET"]),
     Route("/tags/{id:int}/items", tagged_items, methods=["GET"]),
-    Route("/system/settings/corsdomains", corsdomains, methods=["GET"]),
 ]

@@ -2,39 +2,57 @@
 
 from __future__ import annotations
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox.extras_gen import Extras, abstract_object
-from jama_magic.sandbox.gen_context import ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import ItemContext
+from jama_magic.sandbox.dataset.extras import Extras, abstract_object
 from jama_magic.sandbox.wire import JsonDict
 
 _ACTIVITIES_PER_PROJECT = 150
 
 
+_BASELINES = (
+    ("Requirements Review", 300),
+    ("Release 1.0", 360),
+)
+_EARLY_BASELINE = ("Concept Review", 150)
+
+
 def build_baselines(ctx: ItemContext, project_ids: list[int], out: Extras) -> None:
-    """Two baselines per project, each a snapshot of the project's items at generation."""
+    """Three baselines per project, at days 150, 300 and 360 of its timeline.
+
+    Only the records are generated: the server derives what each holds from the
+    items' version history (see ``jama_magic.sandbox.history``), so a baseline
+    holds exactly the items that existed at its date, as they were then. The
+    two later ones keep the ids 91-100 they always had; the early ones follow.
+    """
     for project in project_ids:
-        members = [item for item in ctx.items.values() if item["project"] == project]
-        for number, name in enumerate(("Requirements Review", "Release 1.0")):
-            baseline_id = 91 + len(out.baselines)
-            out.baselines[baseline_id] = {
-                "id": baseline_id,
-                "name": f"{name} Baseline",
-                "description": f"Snapshot taken for the {name.lower()}",
-                "createdDate": ctx.clock.stamp((300 + number * 60) * 1440),
-                "createdBy": 54,
-                "project": project,
-                "origin": {"project": project},
-                "type": "baselines",
-            }
-            # Item dicts are never edited in place, so references are a true snapshot.
-            out.baseline_items[baseline_id] = members
+        for name, day in _BASELINES:
+            _baseline(ctx, out, project, name, day)
+    for project in project_ids:
+        _baseline(ctx, out, project, *_EARLY_BASELINE)
+
+
+def _baseline(ctx: ItemContext, out: Extras, project: int, name: str, day: int) -> None:
+    baseline_id = 91 + len(out.baselines)
+    out.baselines[baseline_id] = {
+        "id": baseline_id,
+        "name": f"{name} Baseline",
+        "description": f"Snapshot taken for the {name.lower()}",
+        "createdDate": ctx.clock.stamp(day * 1440),
+        "createdBy": 54,
+        "project": project,
+        "origin": {"project": project},
+        "type": "baselines",
+    }
 
 
 def build_activities(ctx: ItemContext, project_ids: list[int], out: Extras) -> None:
     """Create and update events for the most recent items of each project."""
     events: list[tuple[str, int, JsonDict]] = []
-    for project in project_ids:
-        members = [item for item in ctx.items.values() if item["project"] == project]
+    by_project: dict[int, list[JsonDict]] = {project: [] for project in project_ids}
+    for item in ctx.items.values():
+        by_project[item["project"]].append(item)
+    for project, members in by_project.items():
         for item in members[-_ACTIVITIES_PER_PROJECT:]:
             events.append((item["createdDate"], project, _event(item, "CREATE")))
             if item["modifiedDate"] != item["createdDate"]:

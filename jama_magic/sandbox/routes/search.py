@@ -21,7 +21,7 @@ from jama_magic.sandbox.responses import (
     page_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of
+from jama_magic.sandbox.routes.writes import body_of
 from jama_magic.sandbox.search import search
 from jama_magic.sandbox.store import Store
 from jama_magic.sandbox.testing_writes import new_object
@@ -55,108 +55,6 @@ def _project_param(request: Request, store: Store) -> int:
     if project not in store.ds.projects:
         raise not_found("project", project)
     return project
-
-
-@endpoint
-async def baselines(request: Request) -> Response:
-    """``GET /baselines?project=``."""
-    store = store_of(request)
-    project = _project_param(request, store)
-    return page_response(
-        request, [b for b in store.ds.baselines.values() if b["project"] == project]
-    )
-
-
-@endpoint
-async def baseline(request: Request) -> Response:
-    """``GET /baselines/{id}``."""
-    return object_response(
-        request, _get(store_of(request).ds.baselines, "baseline", request.path_params["id"])
-    )
-
-
-def _versioned(store: Store, baseline_id: int, item: JsonDict) -> JsonDict:
-    number = len(store.versions.get(item["id"], [])) or 1 + item["id"] % 3
-    return {
-        **item,
-        "version": number,
-        "currentVersion": number,
-        "baseline": baseline_id,
-        "baselineLocation": {
-            "parent": item["location"]["parent"],
-            "sequence": item["location"]["sequence"],
-        },
-    }
-
-
-@endpoint
-async def versioned_items(request: Request) -> Response:
-    """``GET /baselines/{id}/versioneditems``: the items as they were when baselined."""
-    store = store_of(request)
-    baseline_id = _get(store.ds.baselines, "baseline", request.path_params["id"])["id"]
-    members = store.ds.baseline_items.get(baseline_id, [])
-    return page_response(request, members, lambda item: _versioned(store, baseline_id, item))
-
-
-def _baseline_member(request: Request) -> JsonDict:
-    store = store_of(request)
-    baseline_id = _get(store.ds.baselines, "baseline", request.path_params["id"])["id"]
-    item_id = request.path_params["itemId"]
-    for item in store.ds.baseline_items.get(baseline_id, []):
-        if item["id"] == item_id:
-            return _versioned(store, baseline_id, item)
-    raise not_found(f"item in baseline {baseline_id}", item_id)
-
-
-@endpoint
-async def versioned_item(request: Request) -> Response:
-    """``GET /baselines/{id}/versioneditems/{itemId}``."""
-    return object_response(request, _baseline_member(request))
-
-
-@endpoint
-async def versioned_relationships(request: Request) -> Response:
-    """``…/versioneditems/{itemId}/versionedrelationships``: one call per item, as in Jama."""
-    store = store_of(request)
-    item_id = _baseline_member(request)["id"]
-    ids = store.rels_from.get(item_id, []) + store.rels_to.get(item_id, [])
-    return page_response(request, sorted(ids), store.ds.relationships.get)
-
-
-@endpoint
-async def activities(request: Request) -> Response:
-    """``GET /activities?project=&eventType=&objectType=&itemType=``."""
-    store = store_of(request)
-    project = _project_param(request, store)
-    events = set(request.query_params.getlist("eventType"))
-    objects = set(request.query_params.getlist("objectType"))
-    types = set(query.ints(request, "itemType"))
-    rows = [
-        a
-        for aid, a in store.ds.activities.items()
-        if store.ds.activity_project.get(aid) == project
-        and (not events or a["eventType"] in events)
-        and (not objects or a["objectType"] in objects)
-        and (not types or (store.abstract_item(a["item"]) or {}).get("itemType") in types)
-    ]
-    return page_response(request, rows)
-
-
-@endpoint
-async def activity(request: Request) -> Response:
-    """``GET /activities/{id}``."""
-    return object_response(
-        request, _get(store_of(request).ds.activities, "activity", request.path_params["id"])
-    )
-
-
-@endpoint
-async def affected_items(request: Request) -> Response:
-    """``GET /activities/{id}/affecteditems``."""
-    store = store_of(request)
-    event = _get(store.ds.activities, "activity", request.path_params["id"])
-    found = store.abstract_item(event["item"])
-    return page_response(request, [found] if found else [])
 
 
 @endpoint
@@ -207,13 +105,6 @@ async def attachment(request: Request) -> Response:
     return object_response(
         request, _get(store_of(request).ds.attachments, "attachment", request.path_params["id"])
     )
-
-
-@endpoint
-async def attachment_lock(request: Request) -> Response:
-    """``GET /attachments/{id}/lock``."""
-    found = _get(store_of(request).ds.attachments, "attachment", request.path_params["id"])
-    return object_response(request, found["lock"])
 
 
 @endpoint
@@ -282,23 +173,10 @@ async def post_project_attachment(request: Request) -> Response:
 ROUTES = [
     Route("/abstractitems", abstract_items, methods=["GET"]),
     Route("/abstractitems/{id:int}", abstract_item, methods=["GET"]),
-    Route("/baselines", baselines, methods=["GET"]),
-    Route("/baselines/{id:int}", baseline, methods=["GET"]),
-    Route("/baselines/{id:int}/versioneditems", versioned_items, methods=["GET"]),
-    Route("/baselines/{id:int}/versioneditems/{itemId:int}", versioned_item, methods=["GET"]),
-    Route(
-        "/baselines/{id:int}/versioneditems/{itemId:int}/versionedrelationships",
-        versioned_relationships,
-        methods=["GET"],
-    ),
-    Route("/activities", activities, methods=["GET"]),
-    Route("/activities/{id:int}", activity, methods=["GET"]),
-    Route("/activities/{id:int}/affecteditems", affected_items, methods=["GET"]),
     Route("/filters", filters, methods=["GET"]),
     Route("/filters/{id:int}", filter_one, methods=["GET"]),
     Route("/filters/{id:int}/results", filter_results, methods=["GET"]),
     Route("/attachments/{id:int}", attachment, methods=["GET"]),
-    Route("/attachments/{id:int}/lock", attachment_lock, methods=["GET"]),
     Route("/attachments/{id:int}/file", attachment_file, methods=["GET"]),
     Route("/attachments/{id:int}/file", put_attachment_file, methods=["PUT"]),
     Route("/projects/{id:int}/attachments", post_project_attachment, methods=["POST"]),

@@ -96,9 +96,10 @@ _PICKLISTS: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (89, "Project Status", (("Active", "33CC33"), ("On Hold", "FFCC00"), ("Closed", "C0C0C0"))),
+    (90, "Project Group", (("Products", "3366FF"), ("Internal", "C0C0C0"))),
 )
 STATUS, PRIORITY, VERIFICATION, SEVERITY, DEFECT_STATUS = 81, 82, 83, 84, 85
-RISK_LEVEL, LIKELIHOOD, TEST_LEVEL, PROJECT_STATUS = 86, 87, 88, 89
+RISK_LEVEL, LIKELIHOOD, TEST_LEVEL, PROJECT_STATUS, PROJECT_GROUP = 86, 87, 88, 89, 90
 
 # (id, key, name, description)
 _PROJECTS: tuple[tuple[int, str, str, str], ...] = (

@@ -7,8 +7,8 @@ Custom fields are named ``<name>$<itemTypeId>`` as in Jama; system fields
 
 from __future__ import annotations
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox.schema_gen import field
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.schema import field
 from jama_magic.sandbox.wire import JsonDict
 
 _WIDGETS = ("RELATIONSHIPS", "ATTACHMENTS", "TAGS", "ACTIVITIES", "HISTORY", "SYNCHRONIZED_ITEMS")
@@ -170,7 +170,7 @@ def build_itemtypes() -> dict[int, JsonDict]:
     """All item types keyed by id."""
     ids = _Ids()
     specs: tuple[tuple[int, str, str, str, str | None, str, list[JsonDict]], ...] = (
-        (s.FOLDER, "FLD", "Folder", "Folders", None, "folder", []),
+        (s.FOLDER, "FLD", "Folder", "Folders", "SECTION", "section", []),
         (
             s.SET,
             "SET",

@@ -17,7 +17,7 @@ from jama_magic.sandbox.responses import (
     ok_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of, deleted_response
+from jama_magic.sandbox.routes.writes import body_of, deleted_response
 from jama_magic.sandbox.store import Store
 from jama_magic.sandbox.wire import JsonDict
 

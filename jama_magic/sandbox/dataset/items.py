@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox import textpool as tp
-from jama_magic.sandbox.fields_gen import FIELD_BUILDERS
-from jama_magic.sandbox.gen_context import RESOURCES, TIMELINE_MINUTES, UNLOCKED, ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset import textpool as tp
+from jama_magic.sandbox.dataset.context import RESOURCES, TIMELINE_MINUTES, UNLOCKED, ItemContext
+from jama_magic.sandbox.dataset.fields import FIELD_BUILDERS
 from jama_magic.sandbox.wire import JsonDict
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from jama_magic.sandbox import schema_gen as s
+from jama_magic.sandbox.dataset import schema as s
 from jama_magic.sandbox.wire import ITEM_ALLOWED, JsonDict, TimestampMaker
 
 RESOURCES: JsonDict = {"self": {"allowed": list(ITEM_ALLOWED)}}

@@ -20,9 +20,9 @@ from jama_magic.sandbox.responses import (
     page_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of, deleted_response
+from jama_magic.sandbox.routes.writes import body_of, deleted_response
 from jama_magic.sandbox.search import sort_rows
-from jama_magic.sandbox.wire import JsonDict, now_timestamp
+from jama_magic.sandbox.wire import JsonDict
 
 
 def _kind(request: Request) -> str:
@@ -52,11 +52,17 @@ async def put_one(request: Request) -> Response:
     kind, object_id = _kind(request), request.path_params["id"]
     existing = tw.get_object(store, kind, object_id)
     body = v.require_object(await body_of(request))
+    sent = v.require_object(body.get("fields"), "fields member")
     fields = v.clean_fields(
-        store, existing["itemType"], body.get("fields"), partial=kind == "testruns"
+        store, existing["itemType"], _writable(sent), partial=kind == "testruns"
     )
     tw.replace_fields(store, kind, object_id, fields)
     return ok_response()
+
+
+def _writable(fields: JsonDict) -> JsonDict:
+    """Fields without the keys the server keeps itself (a GET's fields can be sent back)."""
+    return {k: val for k, val in fields.items() if k not in tw.KEPT}
 
 
 @endpoint
@@ -65,7 +71,7 @@ async def patch_one(request: Request) -> Response:
     store = store_of(request)
     kind, object_id = _kind(request), request.path_params["id"]
     existing = tw.get_object(store, kind, object_id)
-    fields = {k: val for k, val in existing["fields"].items()}
+    fields = _writable(existing["fields"])
     for operation in v.patch_operations(await body_of(request)):
         name = v.pointer_name(operation["path"])
         if operation["op"] == "remove":
@@ -205,27 +211,6 @@ async def list_runs(request: Request) -> Response:
     return page_response(request, sort_rows(rows, request.query_params.getlist("sortBy")))
 
 
-@endpoint
-async def run_lock(request: Request) -> Response:
-    """``GET /testruns/{id}/lock``."""
-    run = tw.get_object(store_of(request), "testruns", request.path_params["id"])
-    return object_response(request, run["lock"])
-
-
-@endpoint
-async def put_run_lock(request: Request) -> Response:
-    """``PUT /testruns/{id}/lock {"locked": bool}``."""
-    store = store_of(request)
-    body = v.require_object(await body_of(request))
-    if not isinstance(body.get("locked"), bool):
-        raise ApiError(400, 'The body must be {"locked": true} or {"locked": false}.')
-    lock: JsonDict = {"locked": body["locked"], "lastLockedDate": now_timestamp()}
-    if body["locked"]:
-        lock["lockedBy"] = store.ds.current_user_id
-    tw.set_flag(store, "testruns", request.path_params["id"], "lock", lock)
-    return ok_response()
-
-
 _ONE = "{id:int}"
 ROUTES = [
     Route("/testplans", list_plans, methods=["GET"]),
@@ -252,6 +237,4 @@ ROUTES = [
         f"/testplans/{_ONE}/testgroups/{{groupId:int}}/testcases", post_group_case, methods=["POST"]
     ),
     Route(f"/testcycles/{_ONE}/testruns", cycle_runs, methods=["GET"]),
-    Route(f"/testruns/{_ONE}/lock", run_lock, methods=["GET"]),
-    Route(f"/testruns/{_ONE}/lock", put_run_lock, methods=["PUT"]),
 ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from jama_magic.sandbox import case_status
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox.extras_gen import Extras, abstract_object
-from jama_magic.sandbox.gen_context import ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import ItemContext
+from jama_magic.sandbox.dataset.extras import Extras, abstract_object
 from jama_magic.sandbox.wire import JsonDict
 
 _PLAN_NAMES = ("System Verification", "Regression", "Acceptance")

@@ -23,7 +23,7 @@ from jama_magic.sandbox.responses import (
     page_response,
     store_of,
 )
-from jama_magic.sandbox.routes_writes import body_of, deleted_response
+from jama_magic.sandbox.routes.writes import body_of, deleted_response
 from jama_magic.sandbox.store import Store
 from jama_magic.sandbox.wire import JsonDict
 
@@ -98,11 +98,21 @@ async def post_relationship(request: Request) -> Response:
     body = await body_of(request)
     with store.writing():
         fields = _checked(store, body)
-        rel_id = max(store.ds.relationships, default=0) + 1
+        rel_id = store.next_relationship_id()
         rel = {"id": rel_id, **fields, "suspect": False, "type": "relationships"}
         store.ds.relationships[rel_id] = rel
         store.index_relationship(rel)
+        store.history.relationship_created(rel_id, _recorded(store, rel, "CREATE", "Created"))
     return created_response(request, "relationships", rel_id)
+
+
+def _recorded(store: Store, rel: JsonDict, event: str, action: str) -> str:
+    """Log a relationship write as an activity and touch both items; returns its stamp."""
+    when = store.now()
+    ends = (rel["fromItem"], rel["toItem"])
+    store.activity(rel, event, action, when=when, object_type="RELATIONSHIP", ends=ends)
+    store.touch(ends, when)
+    return when
 
 
 @endpoint
@@ -117,6 +127,7 @@ async def put_relationship(request: Request) -> Response:
         new = {**old, **fields}
         store.ds.relationships[new["id"]] = new
         store.index_relationship(new)
+        store.touch((old["fromItem"], old["toItem"]), _recorded(store, new, "UPDATE", "Updated"))
     return ok_response()
 
 
@@ -125,7 +136,9 @@ async def delete_relationship(request: Request) -> Response:
     """``DELETE /relationships/{id}``."""
     store = store_of(request)
     with store.writing():
-        store.unindex_relationship(_relationship(store, request.path_params["id"]))
+        rel = _relationship(store, request.path_params["id"])
+        store.unindex_relationship(rel)
+        store.history.relationship_deleted(rel, _recorded(store, rel, "DELETE", "Deleted"))
     return deleted_response(request)
 
 

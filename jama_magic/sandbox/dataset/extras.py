@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox.gen_context import RESOURCES, UNLOCKED, ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset.context import RESOURCES, UNLOCKED, ItemContext
 from jama_magic.sandbox.wire import JsonDict
 
 RUN_STATUSES = ("PASSED", "FAILED", "BLOCKED", "NOT_RUN", "INPROGRESS")
@@ -31,7 +31,6 @@ class Extras:
     testcycles: dict[int, JsonDict] = field(default_factory=dict)
     testruns: dict[int, JsonDict] = field(default_factory=dict)
     baselines: dict[int, JsonDict] = field(default_factory=dict)
-    baseline_items: dict[int, list[JsonDict]] = field(default_factory=dict)
     activities: dict[int, JsonDict] = field(default_factory=dict)
     activity_project: dict[int, int] = field(default_factory=dict)
     filters: dict[int, JsonDict] = field(default_factory=dict)
@@ -39,6 +38,14 @@ class Extras:
     attachments: dict[int, JsonDict] = field(default_factory=dict)
     attachment_files: dict[int, bytes] = field(default_factory=dict)
     item_attachments: dict[int, list[int]] = field(default_factory=dict)
+    comments: dict[int, JsonDict] = field(default_factory=dict)
+    links: dict[int, JsonDict] = field(default_factory=dict)
+    item_links: dict[int, list[int]] = field(default_factory=dict)
+    usergroups: dict[int, JsonDict] = field(default_factory=dict)
+    usergroup_users: dict[int, list[int]] = field(default_factory=dict)
+    relationshiprulesets: dict[int, JsonDict] = field(default_factory=dict)
+    ruleset_projects: dict[int, list[int]] = field(default_factory=dict)
+    cors_domains: list[str] = field(default_factory=list)
 
 
 def build_relationships(ctx: ItemContext, project_ids: list[int], out: Extras) -> None:

@@ -18,11 +18,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, fields
 
-from jama_magic.sandbox import extras_gen, history_gen, items_gen, schema_gen, testing_gen
-from jama_magic.sandbox.extras_gen import Extras
-from jama_magic.sandbox.gen_context import ItemContext
-from jama_magic.sandbox.itemtypes_gen import build_itemtypes
-from jama_magic.sandbox.wire import JsonDict, TimestampMaker
+from jama_magic.sandbox.dataset import collab, quirks
+from jama_magic.sandbox.dataset import extras as extras_gen
+from jama_magic.sandbox.dataset import history as history_gen
+from jama_magic.sandbox.dataset import items as items_gen
+from jama_magic.sandbox.dataset import schema as schema_gen
+from jama_magic.sandbox.dataset import testing as testing_gen
+from jama_magic.sandbox.dataset.context import ItemContext
+from jama_magic.sandbox.dataset.extras import Extras
+from jama_magic.sandbox.dataset.itemtypes import build_itemtypes
+from jama_magic.sandbox.wire import JsonDict, TimestampMaker, gc_paused
 
 DEFAULT_ITEMS = 500
 MIN_ITEMS = 30
@@ -81,6 +86,11 @@ def generate(items: int | None = None, seed: int = 0, *, username: str = "sandbo
     count = DEFAULT_ITEMS if items is None else items
     if not MIN_ITEMS <= count <= MAX_ITEMS:
         raise ValueError(f"items must be between {MIN_ITEMS} and {MAX_ITEMS:,}, got {count}")
+    with gc_paused():
+        return _generate(count, seed, username)
+
+
+def _generate(count: int, seed: int, username: str) -> Dataset:
     rng = random.Random(seed)
     clock = TimestampMaker()
     lists, options, option_ids = schema_gen.build_picklists()
@@ -98,6 +108,8 @@ def generate(items: int | None = None, seed: int = 0, *, username: str = "sandbo
     )
     _build_items(ctx, count, project_ids)
     extras = _build_extras(ctx, project_ids, tags)
+    collab.build_collab(ctx, seed, extras)
+    quirks.apply_quirks(ctx.items, projects, option_ids[schema_gen.PROJECT_GROUP], seed)
     return Dataset(
         seed=seed,
         large_project_id=schema_gen.LARGE_PROJECT_ID,

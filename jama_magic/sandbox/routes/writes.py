@@ -1,5 +1,5 @@
-"""Write endpoints for items: POST/PUT/PATCH/DELETE, lock, location, tags,
-attachments, duplicate, and restoring a deleted item from its activity."""
+"""Write endpoints for items: POST/PUT/PATCH/DELETE, location, duplicate, and
+restoring a deleted item from its activity."""
 
 from __future__ import annotations
 
@@ -61,49 +61,10 @@ async def delete_item(request: Request) -> Response:
 
 
 @endpoint
-async def put_lock(request: Request) -> Response:
-    """``PUT /items/{id}/lock``."""
-    item_ops.set_lock(store_of(request), request.path_params["id"], await body_of(request))
-    return ok_response()
-
-
-@endpoint
 async def put_location(request: Request) -> Response:
     """``PUT /items/{id}/location``: moves synchronously (Jama queues the work)."""
     item_ops.move(store_of(request), request.path_params["id"], await body_of(request))
     return ok_response()
-
-
-@endpoint
-async def post_item_tag(request: Request) -> Response:
-    """``POST /items/{id}/tags {"tag": id}``."""
-    item_id = request.path_params["id"]
-    tag_id = item_ops.add_tag(store_of(request), item_id, await body_of(request))
-    return created_response(request, f"items/{item_id}/tags", tag_id)
-
-
-@endpoint
-async def delete_item_tag(request: Request) -> Response:
-    """``DELETE /items/{id}/tags/{tagId}``."""
-    item_ops.remove_tag(store_of(request), request.path_params["id"], request.path_params["tagId"])
-    return deleted_response(request)
-
-
-@endpoint
-async def post_item_attachment(request: Request) -> Response:
-    """``POST /items/{id}/attachments {"attachment": id}``."""
-    item_id = request.path_params["id"]
-    attachment = item_ops.attach(store_of(request), item_id, await body_of(request))
-    return created_response(request, f"items/{item_id}/attachments", attachment)
-
-
-@endpoint
-async def delete_item_attachment(request: Request) -> Response:
-    """``DELETE /items/{id}/attachments/{attachmentId}``."""
-    item_ops.detach(
-        store_of(request), request.path_params["id"], request.path_params["attachmentId"]
-    )
-    return deleted_response(request)
 
 
 @endpoint
@@ -133,14 +94,7 @@ ROUTES = [
     Route("/items/{id:int}", put_item, methods=["PUT"]),
     Route("/items/{id:int}", patch_item, methods=["PATCH"]),
     Route("/items/{id:int}", delete_item, methods=["DELETE"]),
-    Route("/items/{id:int}/lock", put_lock, methods=["PUT"]),
     Route("/items/{id:int}/location", put_location, methods=["PUT"]),
-    Route("/items/{id:int}/tags", post_item_tag, methods=["POST"]),
-    Route("/items/{id:int}/tags/{tagId:int}", delete_item_tag, methods=["DELETE"]),
-    Route("/items/{id:int}/attachments", post_item_attachment, methods=["POST"]),
-    Route(
-        "/items/{id:int}/attachments/{attachmentId:int}", delete_item_attachment, methods=["DELETE"]
-    ),
     Route("/items/{id:int}/duplicate", duplicate, methods=["POST"]),
     Route("/activities/{id:int}/restore", restore, methods=["POST"]),
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jama_magic.sandbox import schema_gen as s
-from jama_magic.sandbox import textpool as tp
-from jama_magic.sandbox.gen_context import ItemContext
+from jama_magic.sandbox.dataset import schema as s
+from jama_magic.sandbox.dataset import textpool as tp
+from jama_magic.sandbox.dataset.context import ItemContext
 from jama_magic.sandbox.wire import JsonDict
 
 

@@ -43,14 +43,19 @@ from .response import JamaResponse
 from .secrets import Secret
 from .state import session
 from .traceability import Trace, trace
+from .writeback import ChangePlan
+from .writeback.hook import register_when_pandas_loads
 
 registry = session.registry  # the connections of this session
 settings = session.settings  # page_size, rate_limit, retries, timeout...
+
+register_when_pandas_loads()  # df.jama, without importing pandas here
 
 __version__ = "0.1.0"
 
 __all__ = [
     "NO_BODY",
+    "ChangePlan",
     "Connection",
     "Diff",
     "JamaClient",

@@ -134,6 +134,11 @@ class ConnectionLookups:
         elif kind in _SIBLINGS:
             self._load_each(kind, wanted)
 
+    def known(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of ``kind`` fetched so far (no request): names back to ids."""
+        with self._lock:
+            return dict(self._objects.get(kind, {}))
+
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
         with self._lock:

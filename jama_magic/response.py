@@ -248,14 +248,32 @@ class JamaResponse:
         """
         from .frames import to_dataframe
 
-        return to_dataframe(
-            self.data if self.envelope else self.body,
+        names = self.names if resolve else None
+        data = self.data if self.envelope else self.body
+        frame = to_dataframe(
+            data,
             linked=self.linked,
             resolve=resolve,
             text=text,
-            names=self.names if resolve else None,
+            names=names,
             links=self.links,
             items=items,
+        )
+        return self._with_origin(frame, data, names)
+
+    def _with_origin(self, frame: pd.DataFrame, data: Any, names: Any) -> pd.DataFrame:
+        """The frame remembers where it came from, for ``df.jama.plan()``."""
+        from .frames.origin import capture_origin
+
+        rows = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+        return capture_origin(
+            frame,
+            rows,
+            connection=self.request.nickname,
+            base_url=self.request.base_url,
+            read_at=self.meta.get("timestamp"),
+            linked=self.linked,
+            names=names,
         )
 
     @property

@@ -8,6 +8,7 @@ import jama_magic
 
 PUBLIC = [
     "NO_BODY",
+    "ChangePlan",
     "Connection",
     "Diff",
     "JamaClient",
@@ -82,7 +83,7 @@ def test_extension_and_sandbox_entry_points() -> None:
 
 def test_every_family_package_re_exports_its_all() -> None:
     """Each family folder's __init__ names what it re-exports, and each name exists."""
-    for name in ("frames", "paging", "magics", "widgets", "traceability"):
+    for name in ("frames", "paging", "magics", "widgets", "traceability", "writeback"):
         package = importlib.import_module(f"jama_magic.{name}")
         assert package.__all__, name
         assert all(hasattr(package, item) for item in package.__all__), name

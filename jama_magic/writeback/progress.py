@@ -44,10 +44,10 @@ def write_progress(progress: Any) -> WriteProgress:
 
 def _notebook_bar() -> Any:
     with contextlib.suppress(ImportError):
-        from ..magics.progress import notebook_progress
+        from ..magics.progress import WidgetProgress, progress_bar
 
-        bar = notebook_progress()
-        if bar is not None:
+        bar = progress_bar()
+        if isinstance(bar, WidgetProgress):
             bar.bar.description = "Writing"
         return bar
     return None

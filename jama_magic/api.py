@@ -1,29 +1,40 @@
-"""The plain Python API: ``connect``, ``request``, ``arequest``, ``start_sandbox``."""
+"""The plain Python API: ``connect``, ``use``, ``whoami``, ``connections``, ``request``...
+
+Silent by design: these functions return values and print nothing (a
+redefined connection is reported as a ``ConnectionRedefinedWarning``).
+"""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from .auth import Authenticator
-from .client import client_for
+from .client import JamaClient, client_for
 from .config import forget_connection, save_connection
-from .connections import Connection, make_connection
+from .connection import Connection, ConnectionRedefinedWarning, changes, make_connection
+from .errors import JamaError
 from .request import NO_BODY
 from .response import JamaResponse
 from .secrets import Secret
 from .state import session
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .sandbox import Sandbox
 
 __all__ = [
     "arequest",
     "connect",
+    "connections",
     "disconnect",
     "request",
     "running_sandbox",
     "start_sandbox",
     "stop_sandbox",
+    "use",
+    "whoami",
 ]
 
 
@@ -44,11 +55,15 @@ def connect(
     confirm_writes: bool = False,
     save: bool = False,
     default: bool = False,
+    check: bool = True,
 ) -> Connection:
     """Register a connection (the first one becomes the default).
 
     A missing password (client secret for OAuth) is looked up now: environment
-    ``JAMA_<NICKNAME>_PASSWORD``, then the keyring, then a prompt.
+    ``JAMA_<NICKNAME>_PASSWORD``, then the keyring, then a prompt. ``check``:
+    one ``GET /users/current`` first, so a wrong password or URL fails here and
+    the connection is not registered. Replacing a connection of the same
+    nickname with other settings warns (``ConnectionRedefinedWarning``).
     """
     conn = make_connection(
         nickname,
@@ -66,10 +81,69 @@ def connect(
         confirm_writes=confirm_writes,
     )
     conn = Authenticator(conn).ensure_secret()  # now, so a prompt comes at connect time
+    if check:
+        check_connection(conn)
+    _warn_if_redefined(conn)
     session.registry.add(conn, default=default)
     if save:
         save_connection(conn)
     return conn
+
+
+def check_connection(conn: Connection) -> None:
+    """One ``GET /users/current`` over ``conn``; a ``JamaError`` says it was not made."""
+    client = JamaClient(conn)  # not the shared one: a failed check must leave no trace
+    try:
+        client.request("GET", "/users/current")
+    except JamaError as exc:
+        exc.args = (
+            f"{exc}; connection '{conn.nickname}' not made (--no-check / check=False skips "
+            "this check)",
+        )
+        raise
+    finally:
+        client.close()
+
+
+def _warn_if_redefined(conn: Connection) -> None:
+    if conn.nickname not in session.registry.names():
+        return
+    changed = changes(session.registry.get(conn.nickname), conn)
+    if changed:
+        warnings.warn(
+            f"connection '{conn.nickname}' redefined: {'; '.join(changed)}",
+            ConnectionRedefinedWarning,
+            stacklevel=3,
+        )
+
+
+def use(nickname: str) -> Connection:
+    """Make connection ``nickname`` the default one."""
+    return session.registry.use(nickname)
+
+
+def whoami(connection: Connection | str | None = None) -> dict[str, Any]:
+    """The user of ``connection`` (default: the default one), as Jama describes it."""
+    data = client_for(connection).request("GET", "/users/current").data
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def connections() -> pd.DataFrame:
+    """The registered connections as a table, one row per nickname (never a secret)."""
+    import pandas as pd
+
+    rows = [_connection_row(conn) for conn in session.registry.all()]
+    table = pd.DataFrame(rows, columns=list(_CONNECTION_COLUMNS))
+    indexed: pd.DataFrame = table.set_index("nickname")
+    return indexed
+
+
+_CONNECTION_COLUMNS = ("nickname", "base URL", "user", "auth", "read-only", "default")
+
+
+def _connection_row(conn: Connection) -> tuple[Any, ...]:
+    default = conn.nickname == session.registry.default_name
+    return (conn.nickname, conn.base_url, conn.user_label, conn.auth_kind, conn.read_only, default)
 
 
 def disconnect(nickname: str, *, forget: bool = False) -> Connection:
@@ -171,7 +245,15 @@ def start_sandbox(
             port=port, latency=latency_ms / 1000.0, rate_limit=rate_limit, items=items, seed=seed
         ).start()
     sb = session.sandbox
-    conn = connect("sandbox", url=sb.url, username=sb.username, password=sb.password, default=True)
+    # no check: the sandbox was just started with these very credentials
+    conn = connect(
+        "sandbox",
+        url=sb.url,
+        username=sb.username,
+        password=sb.password,
+        default=True,
+        check=False,
+    )
     return sb, conn
 
 

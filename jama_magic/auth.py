@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import httpx
 
-from .connections import Connection
+from .connection import Connection
 from .errors import JamaProtocolError, UnauthorizedError
 from .response import JamaResponse, RequestView
 from .secrets import Secret, lookup_secret

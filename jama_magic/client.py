@@ -12,6 +12,7 @@ any loop. Every response it builds gets the connection's name lookups
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .auth import Authenticator, Remember
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaRequestError,
     ReadOnlyError,
@@ -29,7 +30,7 @@ from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
 from .request import NO_BODY, JamaRequest, encode_body
-from .response import JamaResponse, RequestView
+from .response import JamaResponse, Paging, RequestView
 from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
 from .secrets import MASK
 from .settings import Settings
@@ -106,6 +107,18 @@ class JamaClient:
         self._before(req, yes=yes, confirm=confirm)
         resp = await session.io.run_async(self._dispatch(req, progress))
         return resp.raise_for_status() if raise_for_status else resp
+
+    def submit(
+        self, req: JamaRequest, *, progress: Progress | None = None, yes: bool = False
+    ) -> concurrent.futures.Future[JamaResponse]:
+        """Start sending ``req`` and return at once; ``cancel()`` on the future stops it.
+
+        The checks of ``send`` (read-only, secrets) run now, in the caller's thread;
+        4xx/5xx responses are results, not errors. A write on a ``confirm_writes``
+        connection needs ``yes=True`` (there is no prompt here).
+        """
+        self._before(req, yes=yes, confirm=None)
+        return session.io.submit(self._dispatch(req, progress))
 
     def prepare(self, req: JamaRequest) -> RequestView:
         """What ``send`` would send, secret masked (for ``--dry-run``)."""
@@ -269,7 +282,13 @@ class JamaClient:
             client_id=conn.client_id,
             base_url=conn.base_url,
             verify=conn.verify,
+            paging=self._paging(req),
         )
+
+    def _paging(self, req: JamaRequest) -> Paging | None:
+        if not (req.all_pages or req.limit):
+            return None
+        return Paging(all_pages=req.all_pages, limit=req.limit, page_size=self.settings.page_size)
 
 
 def _retries(n: int) -> str:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .connections import NICKNAME, Connection, make_connection
+from .connection import NICKNAME, Connection, make_connection
 from .errors import ConfigFileError, JamaUsageError
 
 if sys.version_info >= (3, 11):
@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["config_path", "forget_connection", "load_saved", "save_connection"]
+__all__ = ["config_path", "data_dir", "forget_connection", "load_saved", "save_connection"]
 
 FIELDS: dict[str, type | tuple[type, ...]] = {
     "subdomain": str,
@@ -49,6 +49,17 @@ def config_path() -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("jama_magic")) / "connections.toml"
+
+
+def data_dir() -> Path:
+    """Where jama_magic keeps data (mirrors, the write-back audit log): ``$JAMA_MAGIC_DATA``
+    or the platformdirs user data dir. Not created here."""
+    override = os.environ.get("JAMA_MAGIC_DATA")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("jama_magic"))
 
 
 def load_saved(path: Path | None = None) -> list[Connection]:

@@ -126,56 +126,31 @@ def render_html(resp: JamaResponse, *, rows: int | None = None) -> str:
 
 
 def _preview(resp: JamaResponse, rows: int) -> str:
-    if isinstance(resp.data, list) and resp.data and rows:
-        table = _table(resp, rows)
-        if table is not None:
-            return table
+    """The data as a table (a list as rows, one object as its fields), else the JSON body."""
+    table = _table(resp, rows) if resp.ok else None
+    if table is not None:
+        return table
     if resp.body is None:
         return ""
     return f"<details><summary>body</summary><pre>{html.escape(_pretty(resp.body))}</pre></details>"
 
 
-# columns a glance at a list rarely needs: shown after the rest, so the name and the
-# fields make it into the preview's width
-_BACKGROUND = (
-    "globalId",
-    "type",
-    "sortOrder",
-    "globalSortOrder",
-    "locked",
-    "lastLockedDate",
-    "childItemType",
-    "createdDate",
-    "modifiedDate",
-    "lastActivityDate",
-    "createdBy",
-    "modifiedBy",
-    "project",
-    "parent",
-)
-PREVIEW_COLUMNS = 10
-
-
 def _table(resp: JamaResponse, rows: int) -> str | None:
-    try:
-        from .frames import to_dataframe
+    from .preview import list_preview, object_preview
 
-        # only the rows shown: converting 100k items to preview 20 would be wasted work
-        frame = to_dataframe(resp.data[:rows], linked=resp.linked, links=resp.links)
+    try:
+        if isinstance(resp.data, list) and resp.data and rows:
+            return list_preview(resp, rows)
+        if isinstance(resp.data, dict) and resp.data and rows:
+            return object_preview(resp) + _raw_body(resp)
     except Exception:  # a preview must never break the display of the response
         return None
-    front = [c for c in frame.columns if c not in _BACKGROUND]
-    back = [c for c in frame.columns if c in _BACKGROUND]
-    shown = (front + back)[:PREVIEW_COLUMNS]
-    hidden = len(frame.columns) - len(shown)
-    notes = []
-    more = (resp.item_count or 0) - len(frame)
-    if more > 0:
-        notes.append(f"{more} more rows")
-    if hidden > 0:
-        notes.append(f"{hidden} more columns")
-    note = f"<div><i>… {' and '.join(notes)}: use .df</i></div>" if notes else ""
-    return str(frame[shown].to_html(border=0, escape=True)) + note
+    return None
+
+
+def _raw_body(resp: JamaResponse) -> str:
+    text = html.escape(_pretty(resp.body))
+    return f"<details><summary>body (JSON)</summary><pre>{text}</pre></details>"
 
 
 # errors as the user sees them: one line, with a hint on how to fix it

@@ -7,8 +7,10 @@ response it builds (``resp.names``):
 
 ==================  ===========================================================
 item types          ``GET /itemtypes`` (all pages), once
-projects            ``GET /projects`` (all pages), once
 relationship types  ``GET /relationshiptypes`` (all pages), once
+items (keys)        never fetched: only items read in bulk elsewhere (``learn``,
+                    e.g. by ``jm.trace``), so relationship frames show keys
+projects            ``GET /projects`` (all pages), once
 users               ``GET /users?includeInactive=true`` (all pages), once: old
                     items point to users who have left
 pick-list options   ``GET /picklistoptions/{id}`` for an unknown option, then
@@ -38,13 +40,13 @@ from .errors import ForbiddenError, NotFoundError
 from .frames.resolve import display_name
 from .state import session
 
-__all__ = ["ConnectionLookups", "lookups_for"]
+__all__ = ["CachedNames", "ConnectionLookups", "lookups_for"]
 
 _BULK = {
     "itemtypes": ("/itemtypes", None),
     "projects": ("/projects", None),
-    "users": ("/users", {"includeInactive": "true"}),
     "relationshiptypes": ("/relationshiptypes", None),
+    "users": ("/users", {"includeInactive": "true"}),
 }
 _SIBLINGS = {
     "picklistoptions": ("/picklistoptions/{id}", "pickList", "/picklists/{key}/options", None),
@@ -84,38 +86,75 @@ class ConnectionLookups:
 
     def __init__(self, client: _Client) -> None:
         self.client: _Client | None = client
+        self._nickname = client.connection.nickname
         self._objects: dict[str, dict[int, Mapping[str, Any]]] = {}
         self._done: set[tuple[str, Any]] = set()
         self._lock = threading.RLock()
 
-    def names(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+    def cached(self) -> CachedNames:
+        """A name source that answers from what was already fetched, never sending a request."""
+        return CachedNames(self)
+
+    def names(self, kind: str, ids: Iterable[int], *, fetch: bool = True) -> dict[int, str]:
         """Display names of the given ids of ``kind``; ids not found are left out."""
-        found = self.objects(kind, ids)
+        found = self.objects(kind, ids, fetch=fetch)
         named = {key: display_name(kind, obj) for key, obj in found.items()}
         return {key: name for key, name in named.items() if name is not None}
 
-    def item_types(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    def item_types(self, ids: Iterable[int], *, fetch: bool = True) -> dict[int, dict[str, Any]]:
         """Item type objects (with ``fields``) of the given ids."""
-        return {key: dict(obj) for key, obj in self.objects("itemtypes", ids).items()}
+        found = self.objects("itemtypes", ids, fetch=fetch)
+        return {key: dict(obj) for key, obj in found.items()}
 
-    def objects(self, kind: str, ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
-        """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing."""
+    def objects(
+        self, kind: str, ids: Iterable[int], *, fetch: bool = True
+    ) -> dict[int, Mapping[str, Any]]:
+        """The cached Jama objects of ``kind`` for ``ids``, fetching what is missing
+        (``fetch=False``: the cached ones only)."""
         wanted = {int(key) for key in ids}
         with self._lock:
             if self.client is None:  # detached: its connection is gone
                 return {}
-            if kind in _BULK:
-                self._load_bulk(kind)
-            elif kind in _SIBLINGS:
-                self._load_each(kind, wanted)
+            if fetch:
+                self._load(kind, wanted)
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
+
+    def all(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of a kind fetched in bulk (item types, projects, users...)."""
+        if kind not in _BULK:
+            raise ValueError(f"{kind!r} is not read in bulk: use one of {sorted(_BULK)}")
+        with self._lock:
+            self._load_bulk(kind)
+            return dict(self._objects.get(kind, {}))
+
+    def _load(self, kind: str, wanted: set[int]) -> None:
+        if kind in _BULK:
+            self._load_bulk(kind)
+        elif kind in _SIBLINGS:
+            self._load_each(kind, wanted)
+
+    def known(self, kind: str) -> dict[int, Mapping[str, Any]]:
+        """Every object of ``kind`` fetched so far (no request): names back to ids."""
+        with self._lock:
+            return dict(self._objects.get(kind, {}))
 
     def clear(self) -> None:
         """Forget everything fetched (after an admin changed item types or pick lists)."""
         with self._lock:
             self._objects.clear()
             self._done.clear()
+
+    def learn(self, kind: str, objects: Iterable[Mapping[str, Any]]) -> None:
+        """Keep objects read in bulk elsewhere (a trace's items) as names for later frames."""
+        with self._lock:
+            if self.client is not None:
+                self._store(kind, objects)
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why names cannot be looked up any more (None while the connection is there)."""
+        return None if self.client is not None else f"connection '{self._nickname}' was closed"
 
     def detach(self) -> None:
         """Stop fetching: the connection was dropped (names then come from ``linked`` only)."""
@@ -191,6 +230,19 @@ class ConnectionLookups:
         for obj in objects:
             if type(obj.get("id")) is int:
                 cache[obj["id"]] = obj
+
+
+class CachedNames:
+    """``ConnectionLookups`` that never fetch: for rendering, which must not send requests."""
+
+    def __init__(self, lookups: ConnectionLookups) -> None:
+        self._lookups = lookups
+
+    def names(self, kind: str, ids: Iterable[int]) -> dict[int, str]:
+        return self._lookups.names(kind, ids, fetch=False)
+
+    def item_types(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        return self._lookups.item_types(ids, fetch=False)
 
 
 def lookups_for(client: _Client) -> ConnectionLookups:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 
 from .config import load_saved
-from .connections import Connection, make_connection
+from .connection import Connection, make_connection
 from .errors import JamaUsageError, UnknownConnectionError
 
 __all__ = ["ConnectionRegistry"]

@@ -23,7 +23,16 @@ if TYPE_CHECKING:
 
     from .frames import NameSource
 
-__all__ = ["JamaResponse", "PageInfo", "RequestView", "parse_body"]
+__all__ = ["JamaResponse", "PageInfo", "Paging", "RequestView", "parse_body"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Paging:
+    """How a request is paged (``--all``, ``--limit``), for the dry run and exported code."""
+
+    all_pages: bool
+    limit: int | None
+    page_size: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,16 +51,18 @@ class RequestView:
     client_id: str | None = None
     base_url: str = ""
     verify: bool | str = True
+    paging: Paging | None = None  # None: one request
 
     def to_curl(self) -> str:
         from .codegen import to_curl
 
         return to_curl(self)
 
-    def to_python(self) -> str:
+    def to_python(self, *, style: str | None = None) -> str:
+        """A script sending this request; see ``jama_magic.codegen.to_python`` for ``style``."""
         from .codegen import to_python
 
-        return to_python(self)
+        return to_python(self, style=style)
 
 
 @dataclass(frozen=True)
@@ -226,17 +237,43 @@ class JamaResponse:
             raise error_for_status(self)
         return self
 
-    def to_dataframe(self, *, resolve: bool = False, text: bool = False) -> pd.DataFrame:
-        """The DataFrame view of a list body (see ``jama_magic.frames``)."""
+    def to_dataframe(
+        self, *, resolve: bool = False, text: bool = False, items: Any = None
+    ) -> pd.DataFrame:
+        """The DataFrame view of a list body (see ``jama_magic.frames``).
+
+        ``resolve=True`` shows names instead of ids (relationship types by name,
+        ``fromItem``/``toItem`` and item fields as document keys); ``items``: items at
+        hand (dicts, or a frame with ``documentKey``) to take document keys from.
+        """
         from .frames import to_dataframe
 
-        return to_dataframe(
-            self.data if self.envelope else self.body,
+        names = self.names if resolve else None
+        data = self.data if self.envelope else self.body
+        frame = to_dataframe(
+            data,
             linked=self.linked,
             resolve=resolve,
             text=text,
-            names=self.names if resolve else None,
+            names=names,
             links=self.links,
+            items=items,
+        )
+        return self._with_origin(frame, data, names)
+
+    def _with_origin(self, frame: pd.DataFrame, data: Any, names: Any) -> pd.DataFrame:
+        """The frame remembers where it came from, for ``df.jama.plan()``."""
+        from .frames.origin import capture_origin
+
+        rows = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+        return capture_origin(
+            frame,
+            rows,
+            connection=self.request.nickname,
+            base_url=self.request.base_url,
+            read_at=self.meta.get("timestamp"),
+            linked=self.linked,
+            names=names,
         )
 
     @property
@@ -246,8 +283,10 @@ class JamaResponse:
     def to_curl(self) -> str:
         return self.request.to_curl()
 
-    def to_python(self) -> str:
-        return self.request.to_python()
+    def to_python(self, *, style: str | None = None) -> str:
+        """The request as a script: ``jm.request(..., all_pages=True)`` when it was paged,
+        else plain httpx; ``style="httpx"`` or ``"jama_magic"`` chooses."""
+        return self.request.to_python(style=style)
 
     def summary(self) -> str:
         """``200 OK · 0.12 s · 3.4 kB · 50 items / 1 page``."""

@@ -45,9 +45,12 @@ class IOLoop:
         self._loop = None
         self._lock = threading.Lock()
 
-    def submit(self, coro: Coroutine[Any, Any, Any]) -> None:
-        """Start ``coro`` on the I/O loop without waiting for it (e.g. closing a pool)."""
-        asyncio.run_coroutine_threadsafe(coro, self.loop())
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start ``coro`` on the I/O loop without waiting for it (e.g. closing a pool).
+
+        The returned future's ``cancel()`` cancels the work on the loop (the panel's Cancel).
+        """
+        return asyncio.run_coroutine_threadsafe(coro, self.loop())
 
     def _on_io_loop(self) -> bool:
         try:

@@ -12,7 +12,7 @@ import ssl
 
 import httpx
 
-from .connections import Connection
+from .connection import Connection
 from .errors import (
     JamaConnectError,
     JamaProtocolError,

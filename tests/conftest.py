@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import jama_magic
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.state import session
 
 if TYPE_CHECKING:

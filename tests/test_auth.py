@@ -11,7 +11,7 @@ import pytest
 import jama_magic as jm
 from jama_magic import auth
 from jama_magic.auth import Authenticator, basic_header
-from jama_magic.connections import Connection, make_connection
+from jama_magic.connection import Connection, make_connection
 from jama_magic.display import one_line
 from jama_magic.errors import JamaProtocolError, SecretNotFoundError, UnauthorizedError
 from jama_magic.sandbox import Sandbox
@@ -26,7 +26,11 @@ def _tokens(sb: Sandbox) -> int:
 
 def _oauth(sb: Sandbox, nick: str, secret: str | None = None) -> Connection:
     return jm.connect(
-        nick, url=sb.url, client_id=sb.client_id, client_secret=secret or sb.client_secret
+        nick,
+        url=sb.url,
+        client_id=sb.client_id,
+        client_secret=secret or sb.client_secret,
+        check=secret is None,  # a wrong secret is meant to fail on the first request
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 import jama_magic as jm
 from jama_magic.auth import Authenticator
 from jama_magic.client import JamaClient, client_for
-from jama_magic.connections import Connection, make_connection
+from jama_magic.connection import Connection, make_connection
 from jama_magic.errors import (
     InvalidURLError,
     JamaError,
@@ -90,7 +90,7 @@ def trickler() -> Iterator[str]:
 
 def test_timeout_bounds_the_whole_request(trickler: str) -> None:
     """A server trickling its body cannot keep a 1 s request alive for 8 s."""
-    jm.connect("slow", url=trickler, username="u", password="p")
+    jm.connect("slow", url=trickler, username="u", password="p", check=False)
     jm.settings.retries = 0
     with pytest.raises(JamaTimeoutError, match="within 1 s"):
         jm.request("GET", "/projects", timeout=1)
@@ -98,7 +98,7 @@ def test_timeout_bounds_the_whole_request(trickler: str) -> None:
 
 def test_timeout_error_carries_no_httpx_request(trickler: str) -> None:
     """The error has no __cause__/__context__ holding the request and its credentials."""
-    jm.connect("slow", url=trickler, username="u", password="s3cr3t-pw")
+    jm.connect("slow", url=trickler, username="u", password="s3cr3t-pw", check=False)
     jm.settings.retries = 0
     with pytest.raises(JamaTimeoutError) as caught:
         jm.request("GET", "/projects", timeout=0.5)
@@ -151,7 +151,7 @@ def test_relative_url_survives_url_normalisation(base: str) -> None:
 
 def test_client_for_gives_one_client_to_racing_threads(sandbox_conn: Connection) -> None:
     """Threads asking at once share one client, so one rate limiter per connection."""
-    jm.connect("race", url="http://127.0.0.1:9", username="u", password="p")
+    jm.connect("race", url="http://127.0.0.1:9", username="u", password="p", check=False)
     barrier = threading.Barrier(8)
     seen: list[JamaClient] = []
 
@@ -173,7 +173,14 @@ def test_reconnect_and_disconnect_close_the_old_pool(sandbox_conn: Connection) -
     old.request("GET", "/projects")
     http = old._http
     assert http is not None
-    jm.connect("sb", url=sandbox_conn.base_url, username="sandbox", password="x", read_only=True)
+    jm.connect(
+        "sb",
+        url=sandbox_conn.base_url,
+        username="sandbox",
+        password="x",
+        read_only=True,
+        check=False,
+    )
     client_for("sb")
     jm.disconnect("sb")
     session.io.run(asyncio.sleep(0.05))  # the close runs on the I/O loop
@@ -203,7 +210,14 @@ def test_non_pem_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:
     """A CA bundle that is not PEM is one clear error naming the file."""
     bundle = tmp_path / "ca.pem"
     bundle.write_text("not a certificate")
-    jm.connect("tls", url="https://127.0.0.1:9", username="u", password="p", verify=str(bundle))
+    jm.connect(
+        "tls",
+        url="https://127.0.0.1:9",
+        username="u",
+        password="p",
+        verify=str(bundle),
+        check=False,
+    )
     with pytest.raises(JamaUsageError, match="holds no usable certificate"):
         jm.request("GET", "/projects")
 

@@ -13,7 +13,7 @@ import pytest
 import jama_magic
 from jama_magic.client import JamaClient
 from jama_magic.codegen import to_curl, to_python
-from jama_magic.connections import Connection, make_connection
+from jama_magic.connection import Connection, make_connection
 from jama_magic.request import JamaRequest
 from jama_magic.response import RequestView
 
@@ -184,3 +184,67 @@ def test_generated_curl_runs_against_sandbox(sandbox: Sandbox, sandbox_conn: Con
         check=False,
     )
     assert proc.stdout == "200", proc.stderr
+
+
+# --- paged requests keep their paging (issue 22) -------------------------------------------
+
+
+def _items(sandbox: Sandbox) -> int:
+    """How many items project 20 holds (the sandbox's own count)."""
+    return int(jama_magic.request("GET", "/items", query={"project": 20}).page_info.total_results)
+
+
+def test_paged_export_uses_jm_request_all_pages(sandbox: Sandbox, sandbox_conn: Connection) -> None:
+    """to_python() of an --all response writes jm.request(all_pages=True): every item again."""
+    resp = jama_magic.request("GET", "/items", query={"project": 20}, all_pages=True)
+    assert resp.pages > 1
+    script = resp.to_python()
+    assert "all_pages=True" in script and "import jama_magic as jm" in script
+    assert sandbox.password not in script
+    out = _run_python(script, _env(JAMA_SB_PASSWORD=sandbox.password))
+    assert f"{resp.item_count} items · {resp.pages} pages" in out
+
+
+def test_paged_export_keeps_the_limit(sandbox: Sandbox, sandbox_conn: Connection) -> None:
+    """--limit N is exported as limit=N (not dropped, not turned into all pages)."""
+    resp = jama_magic.request("GET", "/items", query={"project": 20}, limit=70)
+    script = resp.to_python()
+    assert "limit=70" in script and "all_pages" not in script
+    out = _run_python(script, _env(JAMA_SB_PASSWORD=sandbox.password))
+    assert f" · 70 of {_items(sandbox)} items · " in out
+
+
+def test_paged_httpx_export_loops_over_pages(sandbox: Sandbox, sandbox_conn: Connection) -> None:
+    """style='httpx' writes the startAt/maxResults loop; run alone it fetches every item."""
+    resp = jama_magic.request("GET", "/items", query={"project": 20}, all_pages=True)
+    script = resp.to_python(style="httpx")
+    assert "jama_magic" not in script and "startAt" in script
+    out = _run_python(script, _env(JAMA_SB_PASSWORD=sandbox.password))
+    assert out.strip() == f"{_items(sandbox)} items"
+
+
+def test_paged_httpx_export_of_relationships_uses_last_id(
+    sandbox: Sandbox, sandbox_conn: Connection
+) -> None:
+    """/relationships pages by lastId in the exported loop too, and stops at the limit."""
+    resp = jama_magic.request("GET", "/relationships", query={"project": 20}, limit=120)
+    script = resp.to_python(style="httpx")
+    assert "lastId" in script and "startAt" not in script
+    out = _run_python(script, _env(JAMA_SB_PASSWORD=sandbox.password))
+    assert out.strip() == f"{resp.item_count} items"
+
+
+def test_single_request_export_is_unchanged_httpx(sandbox_conn: Connection) -> None:
+    """A single request still exports plain httpx; style='jama_magic' gives jm.request."""
+    resp = jama_magic.request("GET", "/projects/20")
+    assert "httpx.request(" in resp.to_python()
+    assert "jm.request(" in resp.to_python(style="jama_magic")
+    with pytest.raises(jama_magic.JamaUsageError, match="style must be"):
+        resp.to_python(style="requests")
+
+
+def test_paged_curl_says_first_page_only(sandbox_conn: Connection) -> None:
+    """The curl of a paged response starts with a comment: first page only, how it pages."""
+    resp = jama_magic.request("GET", "/items", query={"project": 20}, all_pages=True)
+    first = resp.to_curl().splitlines()[0]
+    assert first.startswith("# the first page only (--all: pages of 50 by startAt/maxResults")

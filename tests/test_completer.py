@@ -25,6 +25,7 @@ def test_first_word_offers_subcommands_and_methods() -> None:
         "sandbox",
         "panel",
         "diff",
+        "trace",
         "help",
         "sync",
         "mirror",

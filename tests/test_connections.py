@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import jama_magic
-from jama_magic.connections import make_connection
+from jama_magic.connection import make_connection
 from jama_magic.errors import JamaUsageError, UnknownConnectionError
 from jama_magic.registry import ConnectionRegistry
 from jama_magic.secrets import Secret
@@ -229,23 +229,25 @@ def test_bad_env_default_names_the_variables(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_connect_registers_and_first_is_default() -> None:
     """jm.connect registers the connection; the first one becomes the default."""
-    jama_magic.connect("one", url="https://j1.example", username="a", password="p")
-    jama_magic.connect("two", url="https://j2.example", username="a", password="p")
+    jama_magic.connect("one", url="https://j1.example", username="a", password="p", check=False)
+    jama_magic.connect("two", url="https://j2.example", username="a", password="p", check=False)
     assert jama_magic.registry.default_name == "one"
-    jama_magic.connect("three", url="https://j3.example", username="a", password="p", default=True)
+    jama_magic.connect(
+        "three", url="https://j3.example", username="a", password="p", default=True, check=False
+    )
     assert jama_magic.registry.default_name == "three"
 
 
 def test_connect_finds_password_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """jm.connect without password= reads JAMA_<NICK>_PASSWORD at connect time."""
     monkeypatch.setenv("JAMA_MY_PROD_PASSWORD", PASSWORD)
-    conn = jama_magic.connect("my-prod", url="https://j.example", username="alice")
+    conn = jama_magic.connect("my-prod", url="https://j.example", username="alice", check=False)
     assert conn.password == Secret(PASSWORD)
     assert jama_magic.registry.get("my-prod").password == Secret(PASSWORD)
 
 
 def test_disconnect_removes() -> None:
     """jm.disconnect removes the connection from the session."""
-    jama_magic.connect("one", url="https://j1.example", username="a", password="p")
+    jama_magic.connect("one", url="https://j1.example", username="a", password="p", check=False)
     jama_magic.disconnect("one")
     assert "one" not in jama_magic.registry.names()

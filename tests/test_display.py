@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.display import render_html, render_text, summary_line
 from jama_magic.response import JamaResponse, RequestView
 
@@ -105,11 +105,15 @@ def test_html_rows_zero_shows_json_instead() -> None:
     assert "<pre>" in html
 
 
-def test_html_pretty_json_for_single_object() -> None:
-    """A single object shows as pretty JSON in a collapsible block."""
-    html = render_html(_response(body={"meta": {"status": "OK"}, "data": {"id": 1}}))
-    assert "<details><summary>body</summary><pre>" in html
-    assert "&quot;id&quot;: 1" in html
+def test_html_single_object_shows_its_fields() -> None:
+    """A single object shows its fields as a field/value table, the JSON collapsed below."""
+    body = {"meta": {"status": "OK"}, "data": {"id": 1, "name": "One", "note": None}}
+    html = render_html(_response(body=body))
+    table, raw = html.split("<details>")
+    assert "<th>name</th>" in table and "<td>One</td>" in table
+    assert "<th>note</th>" not in table  # empty fields are left out
+    assert raw.startswith("<summary>body (JSON)</summary><pre>")
+    assert "&quot;id&quot;: 1" in raw
 
 
 def test_html_error_shows_jama_message_escaped() -> None:

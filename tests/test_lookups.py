@@ -12,7 +12,7 @@ from jama_magic.errors import NotFoundError
 from jama_magic.lookups import ConnectionLookups, lookups_for
 
 if TYPE_CHECKING:
-    from jama_magic.connections import Connection
+    from jama_magic.connection import Connection
     from jama_magic.sandbox import Sandbox
 
 

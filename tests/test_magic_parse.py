@@ -165,7 +165,8 @@ def test_connect_all_options() -> None:
     """Every connect option becomes a keyword for jama_magic.connect."""
     s = sub(
         "connect prod --subdomain acme --username alice --client-id cid --api-version v1 "
-        "--no-verify --timeout 9 --rate-limit 2.5 --read-only --confirm-writes --save --default"
+        "--no-verify --timeout 9 --rate-limit 2.5 --read-only --confirm-writes --save --default "
+        "--no-check"
     )
     assert s.name == "connect"
     assert s.args == {
@@ -181,6 +182,7 @@ def test_connect_all_options() -> None:
         "confirm_writes": True,
         "save": True,
         "default": True,
+        "check": False,
     }
 
 
@@ -194,6 +196,7 @@ def test_connect_url_and_ca_bundle() -> None:
         "confirm_writes": False,
         "save": False,
         "default": False,
+        "check": True,
     }
 
 

@@ -203,9 +203,10 @@ def test_option_df(ip: InteractiveShell, conn: str) -> None:
     assert "documentKey" in ran.out
 
 
-def test_option_df_on_non_list_is_one_line(ip: InteractiveShell, conn: str) -> None:
-    """--df on a single object is a one-line error."""
-    assert "list" in fails(ip, "%jama GET /users/current --df").lower()
+def test_option_df_on_a_single_object(ip: InteractiveShell, conn: str) -> None:
+    """--df on a single object gives a one-row frame."""
+    df = run(ip, "%jama GET /users/current --df").result
+    assert len(df) == 1 and df["username"].iloc[0] == "sandbox"
 
 
 def test_option_timeout(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:
@@ -236,7 +237,9 @@ def test_option_dry_run(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:
 
 def test_dry_run_needs_no_server(ip: InteractiveShell) -> None:
     """--dry-run works against a host that is not there."""
-    jm.connect("gone", url=f"http://127.0.0.1:{free_port()}", username="u", password="p")
+    jm.connect(
+        "gone", url=f"http://127.0.0.1:{free_port()}", username="u", password="p", check=False
+    )
     assert isinstance(run(ip, "%jama DELETE /items/5 --dry-run").result, RequestView)
 
 
@@ -342,7 +345,7 @@ def test_http_403_line(ip: InteractiveShell, conn: str) -> None:
 
 def test_http_401_line(ip: InteractiveShell, sb: Sandbox) -> None:
     """401 (wrong password) gives a hint and never shows the password."""
-    jm.connect("bad", url=sb.url, username=sb.username, password="Wr0ngPassw0rd")
+    jm.connect("bad", url=sb.url, username=sb.username, password="Wr0ngPassw0rd", check=False)
     line = fails(ip, "%jama GET /projects -c bad")
     assert line.startswith("401 Unauthorized")
     assert "Hint: check the username and password" in line
@@ -360,7 +363,7 @@ def test_http_429_line(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:
 def test_network_error_names_host(ip: InteractiveShell) -> None:
     """A refused connection is one line naming the host."""
     port = free_port()
-    jm.connect("down", url=f"http://127.0.0.1:{port}", username="u", password="p")
+    jm.connect("down", url=f"http://127.0.0.1:{port}", username="u", password="p", check=False)
     settings.retries = 0
     line = fails(ip, "%jama GET /projects -c down")
     assert f"cannot connect to 127.0.0.1:{port}" in line and "Hint:" in line
@@ -408,7 +411,7 @@ def test_connect_all_options(
         ip,
         "%jama connect full --subdomain acme --username al --api-version v1 "
         f"--ca-bundle {ca} --timeout 9 --rate-limit 3 --read-only --confirm-writes "
-        "--save --default",
+        "--save --default --no-check",
     )
     assert ran.error is None, ran.text
     c = registry.get("full")
@@ -422,7 +425,7 @@ def test_connect_all_options(
     assert c.read_only and c.confirm_writes and registry.default_name == "full"
     saved = (tmp_path / "connections.toml").read_text()
     assert "acme" in saved and "S3cretValue" not in saved and "S3cretValue" not in ran.text
-    run(ip, "%jama connect nov --subdomain acme --username al --no-verify")
+    run(ip, "%jama connect nov --subdomain acme --username al --no-verify --no-check")
     assert registry.get("nov").verify is False
 
 
@@ -433,7 +436,7 @@ def test_connect_oauth_client_id(
     monkeypatch.setenv("JAMA_OA_CLIENT_SECRET", sb.client_secret)
     ran = run(ip, f"%jama connect oa --url {sb.url} --client-id {sb.client_id}")
     assert "(oauth)" in ran.out and sb.client_secret not in ran.text
-    assert run(ip, "%jama whoami -c oa").out.strip() == "sandbox (Sandbox User) on oa"
+    assert run(ip, "%jama whoami -c oa").out.strip().endswith(": sandbox (Sandbox User) on oa")
 
 
 def test_connect_without_password_is_one_line(ip: InteractiveShell, sb: Sandbox) -> None:
@@ -467,7 +470,7 @@ def test_disconnect_and_forget(
 ) -> None:
     """`disconnect` removes a connection; --forget also removes it from the saved file."""
     monkeypatch.setenv("JAMA_KEEP_PASSWORD", "pw")
-    run(ip, f"%jama connect keep --url {sb.url} --username u --save")
+    run(ip, f"%jama connect keep --url {sb.url} --username u --save --no-check")
     assert "keep" in (tmp_path / "connections.toml").read_text()
     assert "disconnected 'keep' and forgot it" in run(ip, "%jama disconnect keep --forget").out
     assert "keep" not in registry.names()
@@ -476,9 +479,11 @@ def test_disconnect_and_forget(
 
 
 def test_whoami(ip: InteractiveShell, conn: str) -> None:
-    """`whoami` shows user (full name) on connection; -c picks the connection."""
-    assert run(ip, "%jama whoami").out.strip() == "sandbox (Sandbox User) on sb"
-    assert run(ip, "%jama whoami -c sb").out.strip() == "sandbox (Sandbox User) on sb"
+    """`whoami` shows user (full name) on connection and returns Jama's user dict."""
+    ran = run(ip, "%jama whoami")
+    assert ran.out.strip().endswith(": sandbox (Sandbox User) on sb")  # after the Out[n] prompt
+    assert ran.result["username"] == "sandbox" and ran.result["firstName"] == "Sandbox"
+    assert run(ip, "%jama whoami -c sb").out.strip().endswith(": sandbox (Sandbox User) on sb")
 
 
 def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
@@ -501,8 +506,9 @@ def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
         jm.stop_sandbox()
 
 
-def test_panel_subcommand(ip: InteractiveShell, conn: str) -> None:
-    """`%jama panel` returns the panel from jama_magic.panel()."""
+def test_panel_subcommand(ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`%jama panel` returns the panel from jama_magic.panel() (in Jupyter)."""
+    monkeypatch.setattr("jama_magic.magics.commands.in_notebook", lambda: True)
     assert run(ip, "%jama panel").result is not None
 
 
@@ -512,6 +518,7 @@ def test_panel_missing_is_one_line(ip: InteractiveShell, monkeypatch: pytest.Mon
     def broken(**_: Any) -> Any:
         raise ImportError("No module named 'ipywidgets'")
 
+    monkeypatch.setattr("jama_magic.magics.commands.in_notebook", lambda: True)
     monkeypatch.setattr(jm, "panel", broken)
     assert fails(ip, "%jama panel") == "the panel is not available: No module named 'ipywidgets'"
 
@@ -537,8 +544,9 @@ def test_settings_both_directions(ip: InteractiveShell, caplog: pytest.LogCaptur
     jm.settings.max_concurrency = 2
     assert magic.max_concurrency == 2
     assert "Current: 2" in run(ip, "%config JamaMagic").out
-    run(ip, "%config JamaMagic.page_size = 99")  # IPython logs the refusal
-    assert "page_size must be an integer from 1 to 50, not 99" in caplog.text
+    assert "page_size must be an integer from 1 to 50, not 99" in fails(
+        ip, "%config JamaMagic.page_size = 99"
+    )
     assert jm.settings.page_size == 10
     run(ip, "%config JamaMagic.rate_limit = 0")
     assert jm.settings.rate_limit is None and magic.rate_limit is None

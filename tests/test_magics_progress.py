@@ -1,14 +1,17 @@
-"""Tests of the notebook progress bar for multi-page fetches (jama_magic.magics.progress)."""
+"""The progress bars of multi-page fetches, widget and text (jama_magic.magics.progress)."""
 
 from __future__ import annotations
 
+import io
+import sys
 from typing import Any
 
 import ipywidgets as widgets
+import pytest
 
 import jama_magic as jm
 from jama_magic import registry
-from jama_magic.magics.progress import ProgressState, WidgetProgress, notebook_progress
+from jama_magic.magics.progress import ProgressState, TextProgress, WidgetProgress, progress_bar
 from jama_magic.paging import Progress
 from jama_magic.request import JamaRequest
 from jama_magic.sandbox import Sandbox
@@ -64,9 +67,11 @@ def test_widget_shows_and_updates() -> None:
     assert bar.label.value == "100 items in 2 pages, 2.0 s"
 
 
-def test_no_bar_outside_a_notebook() -> None:
-    """Outside a Jupyter kernel there is no bar."""
-    assert notebook_progress() is None
+def test_text_bar_outside_a_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a Jupyter kernel the bar is tqdm text; without tqdm there is none."""
+    assert isinstance(progress_bar(), TextProgress)
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if the terminal extra were missing
+    assert progress_bar() is None
 
 
 def test_widget_follows_a_real_fetch() -> None:
@@ -87,3 +92,22 @@ def test_widget_follows_a_real_fetch() -> None:
     assert bar.state.items == len(resp.data) == 60
     assert bar.state.pages == resp.pages
     assert bar.bar.bar_style == "success"
+
+
+def test_text_bar_follows_a_real_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tqdm bar counts every item of a real --all fetch and is erased at the end."""
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    bar = TextProgress()
+    with Sandbox(seed=2) as sb:
+        try:
+            conn = jm.connect("tp", url=sb.url, username=sb.username, password=sb.password)
+            req = JamaRequest.build("GET", "/items", query={"project": 20}, all_pages=True)
+            resp = jm.client_for(conn).send(req, progress=bar)
+        finally:
+            registry.remove("tp")
+    assert bar.state.items == len(resp.data) and bar.state.pages == resp.pages
+    assert bar.bar is None  # closed
+    text = err.getvalue()
+    # tqdm redraws at most every 0.1 s: the first draw (with the total) is certain
+    assert "Fetching" in text and f"0/{len(resp.data)}" in text and " pages" in text

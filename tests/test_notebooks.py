@@ -63,6 +63,7 @@ def kernel_env(tmp_path: Path) -> dict[str, str]:
     """The kernel's environment: ours minus JAMA_* credentials, a private config file, Agg plots."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JAMA_")}
     env["JAMA_MAGIC_CONFIG"] = str(tmp_path / "jama_magic" / "connections.toml")
+    env["JAMA_MAGIC_DATA"] = str(tmp_path / "jama_magic_data")  # audit log, mirrors
     env["MPLBACKEND"] = "Agg"
     env["PYTHONIOENCODING"] = "utf-8"
     return env

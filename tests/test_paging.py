@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -281,15 +282,20 @@ def test_a_failing_progress_display_does_not_fail_the_fetch() -> None:
 class RelationshipServer:
     """``/relationships`` with ``lastId``: ascending ids after lastId."""
 
-    def __init__(self, n: int, *, max_page: int = 50) -> None:
-        self.rows = [{"id": 3 * i} for i in range(1, n + 1)]
+    def __init__(self, n: int, *, max_page: int = 50, ids: list[int] | None = None) -> None:
+        self.rows = [{"id": key} for key in (ids or [3 * i for i in range(1, n + 1)])]
         self.max_page = max_page
         self.requests: list[tuple[int, int]] = []
+        self.in_flight = self.most_in_flight = 0
 
     async def exchange(self, req: JamaRequest) -> JamaResponse:
         last = int(req.query_value("lastId") or -1)
         size = min(int(req.query_value("maxResults") or 20), self.max_page)
         self.requests.append((last, size))
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0.001)
+        self.in_flight -= 1
         after = [row for row in self.rows if row["id"] > last][:size]
         return response(page_body(after, 0, len(self.rows)), url="/relationships")
 
@@ -303,6 +309,43 @@ def test_relationships_use_last_id_paging(n: int, max_page: int) -> None:
     assert ids(resp) == [row["id"] for row in server.rows]
     assert server.requests[0][0] == 0
     assert len(server.requests) == -(-n // max_page)
+
+
+SPREADS = {
+    "even": [7 * i for i in range(1, 2001)],
+    "clustered": [i for i in range(1, 1001)] + [50_000 + 13 * i for i in range(1000)],
+    "sparse then dense": [1000 * i for i in range(1, 101)] + list(range(200_000, 201_900)),
+    "random gaps": sorted(random.Random(5).sample(range(1, 1_000_000), 2000)),
+}
+
+
+@pytest.mark.parametrize("spread", SPREADS)
+def test_relationship_segments_read_every_row_once(spread: str) -> None:
+    """Segments read side by side give every row once, ascending, at about one page per 50."""
+    server = RelationshipServer(0, ids=SPREADS[spread])
+    req = JamaRequest.build("GET", "/relationships", query={"project": 20}, all_pages=True)
+    resp = asyncio.run(fetch_pages(server.exchange, req, page_size=50, concurrency=4))
+    assert ids(resp) == SPREADS[spread]
+    assert server.most_in_flight == 4
+    extra = len(server.requests) - len(SPREADS[spread]) // 50
+    assert extra <= 8  # at most one per segment and round; two rounds here
+
+
+def test_relationship_segments_evenly_spread_cost_no_extra_request() -> None:
+    """Evenly spread ids are cut exactly: as many requests as pages of 50."""
+    server = RelationshipServer(0, ids=SPREADS["even"])
+    req = JamaRequest.build("GET", "/relationships", query={"project": 20}, all_pages=True)
+    asyncio.run(fetch_pages(server.exchange, req, page_size=50, concurrency=4))
+    assert len(server.requests) == 2000 // 50
+
+
+def test_relationship_segments_follow_a_clamping_server() -> None:
+    """A server serving 20 a page: segments ask for 20 and still read every row once."""
+    server = RelationshipServer(0, ids=SPREADS["random gaps"], max_page=20)
+    req = JamaRequest.build("GET", "/relationships", query={"project": 20}, all_pages=True)
+    resp = asyncio.run(fetch_pages(server.exchange, req, page_size=50, concurrency=4))
+    assert ids(resp) == SPREADS["random gaps"]
+    assert all(size == 20 for _, size in server.requests[1:])
 
 
 def test_relationships_limit() -> None:

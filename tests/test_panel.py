@@ -11,7 +11,7 @@ import pytest
 from IPython.utils.text import DollarFormatter
 
 import jama_magic
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.errors import BodyError, JamaConnectError, ReadOnlyError, UnknownConnectionError
 from jama_magic.magics.parse import RequestSpec, build_request, parse_line
 from jama_magic.request import NO_BODY, JamaRequest
@@ -41,8 +41,8 @@ def _get(p: JamaPanel, url: str, **query: str) -> Any:
 # the form
 def test_connection_dropdown_lists_nicknames_with_default_selected(sandbox: Sandbox) -> None:
     """The dropdown offers every nickname and selects the default connection."""
-    jama_magic.connect("a", url=sandbox.url, username="u", password="p")
-    jama_magic.connect("b", url=sandbox.url, username="u", password="p", default=True)
+    jama_magic.connect("a", url=sandbox.url, username="u", password="p", check=False)
+    jama_magic.connect("b", url=sandbox.url, username="u", password="p", default=True, check=False)
     p = JamaPanel(namespace={})
     assert p.connection.options == ("a", "b")
     assert p.connection.value == "b"
@@ -51,12 +51,12 @@ def test_connection_dropdown_lists_nicknames_with_default_selected(sandbox: Sand
 
 def test_connection_dropdown_refreshes_and_keeps_selection(sandbox: Sandbox) -> None:
     """Adding a connection updates the options; the user's pick stays selected."""
-    jama_magic.connect("a", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("a", url=sandbox.url, username="u", password="p", check=False)
     p = JamaPanel(namespace={})
-    jama_magic.connect("b", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("b", url=sandbox.url, username="u", password="p", check=False)
     assert p.connection.options == ("a", "b")
     p.connection.value = "b"
-    jama_magic.connect("c", url=sandbox.url, username="u", password="p", default=True)
+    jama_magic.connect("c", url=sandbox.url, username="u", password="p", default=True, check=False)
     assert p.connection.value == "b"
     jama_magic.disconnect("b")
     assert p.connection.options == ("a", "c") and p.connection.value == "c"
@@ -67,7 +67,7 @@ def test_closed_panel_stops_following_the_registry(sandbox: Sandbox) -> None:
     """After close() a new connection no longer reaches the dropdown."""
     p = JamaPanel(namespace={})
     p.close()
-    jama_magic.connect("late", url=sandbox.url, username="u", password="p")
+    jama_magic.connect("late", url=sandbox.url, username="u", password="p", check=False)
     assert "late" not in p.connection.options
 
 
@@ -76,14 +76,31 @@ def test_url_suggestions_come_from_the_catalogue(panel: JamaPanel) -> None:
     assert {"/projects", "/items/{id}", "/items/{id}/children"} <= set(panel.url.options)
 
 
-def test_body_is_disabled_for_get_only(panel: JamaPanel) -> None:
-    """GET disables the body editor; the other methods enable it."""
+def test_body_is_cleared_and_disabled_for_get_and_delete(panel: JamaPanel) -> None:
+    """GET and DELETE clear and disable the body editor; POST gets the typed body back."""
     assert panel.body.disabled
-    for method in ("POST", "PUT", "PATCH", "DELETE"):
+    panel.method.value = "POST"
+    panel.body.value = '{"project": 20}'
+    for method in ("PUT", "PATCH"):
         panel.method.value = method
-        assert not panel.body.disabled
+        assert not panel.body.disabled and panel.body.value == '{"project": 20}'
+    panel.method.value, panel.url.value = "DELETE", "/items/1003"
+    assert panel.body.disabled and panel.body.value == ""
+    assert panel.build_request().body is NO_BODY
+    assert panel.cell_text.value == "%jama DELETE /items/1003 -c sb"
+    panel.method.value = "POST"
+    assert panel.body.value == '{"project": 20}'
+
+
+def test_all_pages_is_for_get_only(panel: JamaPanel) -> None:
+    """Leaving GET unticks and disables "all pages"; the cell carries no --all."""
+    panel.url.value = "/items"
+    panel.all_pages.value = True
+    panel.method.value = "POST"
+    assert panel.all_pages.disabled and not panel.all_pages.value
+    assert "--all" not in panel.cell_text.value
     panel.method.value = "GET"
-    assert panel.body.disabled
+    assert not panel.all_pages.disabled
 
 
 def test_body_is_validated_as_you_type(panel: JamaPanel) -> None:
@@ -113,7 +130,7 @@ def test_cell_text_follows_the_form(panel: JamaPanel) -> None:
     panel.headers.add_row("X-Trace", "on")
     panel.all_pages.value = True
     assert panel.cell_text.value == (
-        "%%jama GET /items -c sb -p project=20 -p include=data.createdBy -H 'X-Trace: on' --all"
+        "%jama GET /items -c sb -p project=20 -p include=data.createdBy -H 'X-Trace: on' --all"
     )
     assert panel.tabs.titles == TAB_TITLES
 
@@ -130,7 +147,8 @@ def test_send_shows_status_table_body_headers(panel: JamaPanel, ns: dict[str, An
     resp = _get(panel, "/projects")
     assert resp is not None and resp.status_code == 200
     assert "200 OK · GET /projects" in panel.status.value and "items · 1 page" in panel.status.value
-    assert "<td>Demo Project</td>" in panel.table.value
+    assert ">Demo Project</td>" in panel.table.value
+    assert panel.tabs.selected_index == 0
     assert "&quot;pageInfo&quot;" in panel.body_view.value
     assert "content-type" in panel.headers_view.value.lower()
     assert panel.error is None and panel.error_box.value == ""
@@ -197,9 +215,12 @@ def test_http_error_is_shown_with_jama_message(panel: JamaPanel, ns: dict[str, A
     """A 404 shows a red status line and Jama's message; the response is still kept."""
     resp = _get(panel, "/items/99999999")
     assert resp is not None and resp.status_code == 404
-    assert "404 Not Found" in panel.status.value and "#c62828" in panel.status.value
+    assert "404 Not Found" in panel.status.value and "jama-error" in panel.status.value
     assert resp.message and resp.message.split(".")[0] in panel.error_box.value
+    assert "the URL box suggests Jama&#x27;s endpoints" in panel.error_box.value
+    assert "%jama GET /" not in panel.error_box.value
     assert "no table" in panel.table.value
+    assert panel.tabs.selected_index == 1  # the Body tab, where Jama's answer is
     assert ns["jama_response"] is resp
 
 
@@ -217,7 +238,10 @@ def test_invalid_json_is_refused_before_sending(panel: JamaPanel) -> None:
     panel.method.value, panel.url.value = "POST", "/items"
     panel.body.value = "{oops}"
     assert panel.send() is None
-    assert "invalid JSON at line 1, column 2" in panel.error_box.value
+    assert "invalid JSON at line 1, column 2" in panel.body_error.value
+    assert "invalid JSON" not in panel.error_box.value  # said once, under the body
+    assert "the JSON body has an error" in panel.error_box.value
+    assert "not sent" in panel.status.value
     assert panel.response is None and not panel.send_button.disabled
 
 
@@ -226,7 +250,7 @@ def test_invalid_json_is_refused_before_sending(panel: JamaPanel) -> None:
     [
         ("", "give a relative URL"),
         ("https://evil.example/projects", "give a relative URL starting with a single"),
-        ("/items/{id}", "replace the placeholder"),
+        ("/items/{id}", "fill in the path variable {id}"),
         ("/../admin", "climbs out of the API root"),
     ],
 )
@@ -252,7 +276,9 @@ def test_network_error_is_shown(ns: dict[str, Any]) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    jama_magic.connect("dead", url=f"http://127.0.0.1:{port}", username="u", password="p")
+    jama_magic.connect(
+        "dead", url=f"http://127.0.0.1:{port}", username="u", password="p", check=False
+    )
     jama_magic.settings.retries = 0
     p = JamaPanel(namespace=ns)
     p.url.value = "/projects"
@@ -292,7 +318,9 @@ def test_send_button_is_disabled_while_in_flight(sandbox_conn: Connection) -> No
 def test_second_send_while_busy_is_refused() -> None:
     """A send while a request is in flight is refused with a message; the first completes."""
     with Sandbox(latency=1.0) as slow:
-        jama_magic.connect("slow", url=slow.url, username=slow.username, password=slow.password)
+        jama_magic.connect(
+            "slow", url=slow.url, username=slow.username, password=slow.password, check=False
+        )
         p = JamaPanel(namespace={}, url="/projects")
         p.send(wait=False)
         assert p.busy and p.send_button.disabled
@@ -359,8 +387,8 @@ CELL_CASES = [
 def test_cell_round_trips_through_the_magic(req: JamaRequest) -> None:
     """IPython's line expansion plus the magic's parser give back the panel's request."""
     line, _, body = to_cell(req, connection="prod").partition("\n")
-    assert line.startswith("%%jama ")
-    expanded = DollarFormatter().vformat(line.removeprefix("%%jama "), [], {})
+    assert line.startswith("%%jama " if req.body is not NO_BODY else "%jama ")
+    expanded = DollarFormatter().vformat(line.split(" ", 1)[1], [], {})
     spec = parse_line(expanded)
     assert isinstance(spec, RequestSpec) and spec.connection == "prod"
     assert build_request(spec, cell=body, evaluate=lambda expr: pytest.fail(expr)) == req

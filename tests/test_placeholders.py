@@ -115,7 +115,7 @@ def test_unclosed_placeholder_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("expr", "fragment"),
-    [("when", "type date is not JSON"), ("set()", "type set is not JSON"), ("nan", "not JSON")],
+    [("set()", "type set is not JSON"), ("object()", "type object is not JSON")],
 )
 def test_unsupported_value_names_the_placeholder(expr: str, fragment: str) -> None:
     """A value JSON cannot hold is an error naming the placeholder and the type."""
@@ -176,3 +176,50 @@ def test_numpy_values_are_converted() -> None:
     np = pytest.importorskip("numpy")
     values = {"a": np.int64(4), "b": np.array([1.5, 2.0])}
     assert json.loads(render("[{{ a }}, {{ b }}]", lambda e: values[e])) == [4, [1.5, 2.0]]
+
+
+def test_frame_values_become_jama_json() -> None:
+    """Timestamps in Jama's format, midnight and dates as days, NA/NaT/NaN as null, numpy plain."""
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    values = {
+        "ts": pd.Timestamp("2024-03-16 10:20:30.123456", tz="Europe/Berlin"),
+        "naive": dt.datetime(2024, 3, 16, 10, 20, 30, 5000),
+        "day": pd.Timestamp("2024-03-16", tz="UTC"),
+        "date": dt.date(2024, 3, 16),
+        "na": pd.NA,
+        "nat": pd.NaT,
+        "nan": float("nan"),
+        "npnan": np.float64("nan"),
+        "n": np.int64(7),
+        "b": np.bool_(True),
+        "d64": np.datetime64("2024-03-16T10:20:30.5"),
+        "mixed": [pd.NA, pd.Timestamp("2024-01-02", tz="UTC"), {"x": np.nan}],
+    }
+    body = load_json('{"v": [' + ", ".join(f"{{{{ {k} }}}}" for k in values) + "]}", values.get)
+    assert body["v"] == [
+        "2024-03-16T09:20:30.123+0000",
+        "2024-03-16T10:20:30.005+0000",
+        "2024-03-16",
+        "2024-03-16",
+        None,
+        None,
+        None,
+        None,
+        7,
+        True,
+        "2024-03-16T10:20:30.500+0000",
+        [None, "2024-01-02", {"x": None}],
+    ]
+
+
+def test_frame_cell_placeholder_from_the_issue() -> None:
+    """`{{ df.due_date.iloc[0] }}` of a frame fills in the day (it used to fail)."""
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"due_date": pd.to_datetime(["2024-03-16"], utc=True), "n": [pd.NA]})
+    scope = {"df": df}
+    body = load_json(
+        '{"due": {{ df.due_date.iloc[0] }}, "n": {{ df.n.iloc[0] }}}',
+        lambda expr: eval(expr, {}, scope),
+    )
+    assert body == {"due": "2024-03-16", "n": None}

@@ -8,6 +8,7 @@ import jama_magic
 
 PUBLIC = [
     "NO_BODY",
+    "ChangePlan",
     "Connection",
     "Diff",
     "JamaClient",
@@ -19,10 +20,12 @@ PUBLIC = [
     "JamaUsageError",
     "Mirror",
     "Secret",
+    "Trace",
     "__version__",
     "arequest",
     "client_for",
     "connect",
+    "connections",
     "diff",
     "diff_baselines",
     "diff_versions",
@@ -37,7 +40,10 @@ PUBLIC = [
     "start_sandbox",
     "stop_sandbox",
     "sync",
+    "trace",
     "unload_ipython_extension",
+    "use",
+    "whoami",
 ]
 
 
@@ -52,6 +58,13 @@ def test_panel_stays_a_function_after_the_widgets_load() -> None:
     importlib.import_module("jama_magic.widgets")
     assert callable(jama_magic.panel)
     assert jama_magic.panel.__module__ == "jama_magic"
+
+
+def test_trace_stays_a_function_after_its_room_loads() -> None:
+    """Importing jama_magic.traceability does not replace the jama_magic.trace() function."""
+    importlib.import_module("jama_magic.traceability")
+    assert callable(jama_magic.trace)
+    assert jama_magic.trace.__module__ == "jama_magic.traceability.build"
 
 
 def test_registry_and_settings_are_the_session_state() -> None:
@@ -73,7 +86,7 @@ def test_extension_and_sandbox_entry_points() -> None:
 
 def test_every_family_package_re_exports_its_all() -> None:
     """Each family folder's __init__ names what it re-exports, and each name exists."""
-    for name in ("frames", "paging", "magics", "widgets"):
+    for name in ("frames", "paging", "magics", "widgets", "traceability", "writeback"):
         package = importlib.import_module(f"jama_magic.{name}")
         assert package.__all__, name
         assert all(hasattr(package, item) for item in package.__all__), name

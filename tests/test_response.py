@@ -111,10 +111,17 @@ def test_df_of_plain_list_body() -> None:
     assert list(resp.to_dataframe()["a"]) == [1, 2]
 
 
-def test_df_of_single_object_is_a_clear_error(samples: dict[str, Any]) -> None:
-    """A non-list body raises an error saying the body is not a list."""
+def test_df_of_single_object_is_one_row(samples: dict[str, Any]) -> None:
+    """A single-object body is a one-row frame indexed by its id."""
     resp = _from_sample(samples, "GET test/rest/v1/items/2210690")
-    with pytest.raises(JamaUsageError, match="not a list"):
+    df = resp.to_dataframe()
+    assert list(df.index) == [resp.data["id"]] and df["documentKey"].iloc[0]
+
+
+def test_df_of_text_body_is_a_clear_error() -> None:
+    """A text body raises an error saying the body is not a list."""
+    resp = _response(200, "plain words", method="GET")
+    with pytest.raises(JamaUsageError, match="not a JSON list"):
         resp.to_dataframe()
 
 

@@ -28,7 +28,7 @@ def test_jm_settings_is_the_shared_object() -> None:
     """jm.settings is the object clients read by default."""
     from jama_magic import settings
     from jama_magic.client import JamaClient
-    from jama_magic.connections import make_connection
+    from jama_magic.connection import make_connection
 
     conn = make_connection("x", url="https://j.example", username="u", password="p")
     assert jama_magic.settings is settings

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..client import client_for
-from ..connections import Connection
+from ..connection import Connection
 from .compare import compare_frames
 from .fetch import get_many, item_frames, relationship_type_names
 from .relations import compare_relationships, ref

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..client import client_for
-from ..connections import Connection
+from ..connection import Connection
 from ..errors import JamaUsageError
 from .compare import compare_frames
 from .fetch import get_many, item_frames, item_id

@@ -4,12 +4,22 @@ The entry point is :func:`to_dataframe` (see :mod:`jama_magic.frames.dataframe`)
 :func:`frame_from_tree` for rows kept flat elsewhere (the mirror's columns);
 the other modules are its steps: ``columns`` (flattening), ``fields`` (what a
 column means), ``tables`` (layout), ``dtypes`` (typed arrays), ``resolve``
-(ids as names) and ``richtext`` (HTML as text).
+(ids as names) and ``richtext`` (HTML as text). ``origin`` is what a frame
+remembers of where it came from (for ``df.jama.plan()``).
 """
 
 from __future__ import annotations
 
 from .dataframe import NotAListError, frame_from_tree, to_dataframe
+from .origin import FrameOrigin, capture_origin, origin_of
 from .resolve import NameSource
 
-__all__ = ["NameSource", "NotAListError", "frame_from_tree", "to_dataframe"]
+__all__ = [
+    "FrameOrigin",
+    "NameSource",
+    "NotAListError",
+    "capture_origin",
+    "frame_from_tree",
+    "origin_of",
+    "to_dataframe",
+]

@@ -26,7 +26,8 @@
   lifted fields (the key to use in a PATCH path).
 * An empty list gives an empty frame with the identity columns
   (``documentKey``, ``globalId``, ``itemType``, ``project``, ``parent``,
-  ``sequence``) and an empty ``id`` index. A body that is not a list raises
+  ``sequence``) and an empty ``id`` index. A single object (``GET /items/1003``)
+  is a one-row frame. Any other body (none, text, a number) raises
   :class:`NotAListError` saying what the body is.
 
 pandas is imported only when a frame is built.
@@ -62,16 +63,21 @@ def to_dataframe(
     text: bool = False,
     names: NameSource | None = None,
     links: Mapping[str, Any] | None = None,
+    items: Any = None,
 ) -> pandas.DataFrame:
     """The DataFrame view of a list body (see the module docstring).
 
     ``linked`` is the envelope's ``linked`` map, ``links`` its ``links`` map
     (it tells which columns hold user, pick-list option... ids), ``names`` a
-    source of names and item types for what ``linked`` lacks.
+    source of names and item types for what ``linked`` lacks, ``items`` items
+    at hand (item dicts, or a frame with ``documentKey`` and ``id`` as the index)
+    whose document keys stand for item ids when resolving.
     """
     rows = _rows(data)
     if not rows:
         return _empty_frame()
+    if items is not None:
+        linked = with_items(linked, items)
     tree = flatten_rows(rows)
     return frame_from_tree(
         tree, linked=linked, resolve=resolve, text=text, names=names, links=links
@@ -103,7 +109,23 @@ def frame_from_tree(
     return _frame(table.index, _unique(columns))
 
 
+def with_items(
+    linked: Mapping[str, Mapping[str, Any]] | None, items: Any
+) -> dict[str, Mapping[str, Any]]:
+    """``linked`` plus the items at hand (``linked``'s own items win)."""
+    if hasattr(items, "columns") and "documentKey" in items.columns:
+        keys = zip(items.index.tolist(), items["documentKey"].tolist(), strict=True)
+        known: dict[str, Any] = {str(key): {"documentKey": doc} for key, doc in keys}
+    else:
+        known = {str(i["id"]): i for i in items if isinstance(i, Mapping) and "id" in i}
+    merged = dict(linked or {})
+    merged["items"] = {**known, **dict(merged.get("items") or {})}
+    return merged
+
+
 def _rows(data: Any) -> list[Mapping[str, Any]]:
+    if isinstance(data, Mapping):  # one object: a one-row frame
+        return [data]
     if not isinstance(data, list | tuple):
         raise NotAListError(describe_body(data))
     if all(type(row) is dict for row in data):
@@ -112,23 +134,14 @@ def _rows(data: Any) -> list[Mapping[str, Any]]:
 
 
 def describe_body(data: Any) -> str:
-    """One line saying what a non-list body is and where to look instead."""
+    """One line saying what a body without a table is and where to look instead."""
     if data is None:
         return "the response has no body, so there is no table: check resp.status_code"
-    if isinstance(data, Mapping):
-        return _describe_object(data)
     if isinstance(data, str):
         return f"the body is text ({len(data)} characters), not a JSON list: use resp.body"
     if isinstance(data, bytes | bytearray):
         return f"the body is binary ({len(data)} bytes), not a JSON list: use resp.body"
     return f"the body is a single JSON {type(data).__name__} ({data!r}), not a list: use resp.data"
-
-
-def _describe_object(data: Mapping[str, Any]) -> str:
-    keys = ", ".join(str(key) for key in list(data)[:6]) + (", ..." if len(data) > 6 else "")
-    kind = data.get("type")
-    what = f"one object of type '{kind}'" if isinstance(kind, str) else "a JSON object"
-    return f"the body is {what} (keys {keys}), not a list: use resp.data"
 
 
 def _table(

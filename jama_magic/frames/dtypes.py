@@ -9,8 +9,11 @@ DOCUMENT_TYPE_ITEM_LOOKUP                       no value. One-element "boxed" li
 BOOLEAN                                         ``bool``; ``boolean`` when there are gaps
 DATE, and ``yyyy-MM-dd`` / ISO timestamps        ``datetime64[..., UTC]`` (tz-aware)
 MULTI_LOOKUP, STEPS                             lists (of ids, names, or step dicts)
-STRING, TEXT, URL_STRING, ROLLUP, CALCULATED    strings, as pandas stores them
+STRING, TEXT, URL_STRING, ROLLUP, CALCULATED    ``string`` (pandas' nullable strings)
 =============================================  ======================================
+
+Missing values are ``<NA>`` throughout (``Int64``, ``boolean``, ``string``;
+``NaT`` for datetimes), never a mix of ``NaN``, ``None`` and ``<NA>``.
 
 A column whose values do not fit its declared type (a changed item type, a
 quirk of the server) falls back to inference rather than failing.
@@ -52,10 +55,13 @@ _NONE = type(None)
 
 def column_array(column: Column) -> Any:
     """The column's values as a typed array (or a list pandas stores as objects)."""
-    if column.typed is not None:
-        found = _from_typed(column)
-        if found is not None:
-            return found
+    array = _from_typed(column) if column.typed is not None else None
+    if array is None:
+        array = _typed_array(column)
+    return _na_for_none(array) if isinstance(array, list) else array
+
+
+def _typed_array(column: Column) -> Any:
     field_type = column.field_type
     if field_type in _INT_TYPES:
         return _ints(column.values)
@@ -64,7 +70,7 @@ def column_array(column: Column) -> Any:
     if field_type == "DATE":
         return _datetimes(column.values)
     if field_type in _KEEP_TYPES:
-        return column.values
+        return _texts(column.values) if _all_text(column.values) else column.values
     return infer_array(column.values)
 
 
@@ -75,9 +81,27 @@ def infer_array(values: list[Any]) -> Any:
         return _int_array(values)
     if kinds == {bool}:
         return _bool_array(values)
-    if kinds == {str} and _all_dates(values):
-        return _datetimes(values)
+    if kinds == {str}:
+        return _datetimes(values) if _all_dates(values) else _texts(values)
     return values
+
+
+def _na_for_none(values: list[Any]) -> list[Any]:
+    import pandas as pd
+
+    # an object column (lists, mixed values) marks a gap as <NA> too, like the typed ones
+    return [pd.NA if value is None else value for value in values]
+
+
+def _all_text(values: list[Any]) -> bool:
+    return {type(value) for value in values} - {_NONE} == {str}
+
+
+def _texts(values: list[Any]) -> Any:
+    import pandas as pd
+
+    # "string" is the <NA> flavour in pandas 2 and 3 alike ("str" in pandas 3 uses NaN)
+    return pd.array(values, dtype="string")
 
 
 def _ints(values: list[Any]) -> Any:
@@ -142,8 +166,8 @@ def _from_typed(column: Column) -> Any:
         return array
     if kind == "b" and field_type in (None, "BOOLEAN"):
         return array
-    # An all-empty column is left to pandas, as its list of Nones would be.
-    if not isinstance(array.dtype, pd.StringDtype) or not pd.notna(array).any():
+    # An all-empty column takes the values' path (an object column of <NA>).
+    if array.dtype != "string" or not pd.notna(array).any():
         return None
     if field_type == "DATE" or (field_type is None and _all_dates(column.values)):
         return _datetimes(column.values)

@@ -1,16 +1,21 @@
-"""Ids shown as names: item types, projects, users, pick-list options, releases.
+"""Ids shown as names: item types, projects, users, pick-list options, releases,
+relationship types, and items as document keys.
 
 For every column whose values point to objects of one kind (``Column.ref``),
 the ids are looked up first in the response's ``linked`` map (filled by
-``include=``), then, for the ids still unknown, through a ``NameSource`` (the
-per-connection lookups of :mod:`jama_magic.lookups`). Kinds a NameSource does
-not serve (items, relationship types, test cycles...) are resolved from
-``linked`` only. An id found nowhere is shown as its number in text
-(``"156405"``) so that a resolved column holds strings only.
+``include=``, plus any items the caller has at hand), then, for the ids still
+unknown, through a ``NameSource`` (the per-connection lookups of
+:mod:`jama_magic.lookups`; for items only those it already holds, never one
+request per item). Kinds a NameSource does not serve (test cycles...) are
+resolved from ``linked`` only. An id found nowhere is shown as its number in
+text (``"156405"``) so that a resolved column holds strings only. When the
+NameSource's connection is gone (``%jama disconnect``), a warning says the
+names could not be resolved.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
@@ -19,7 +24,9 @@ from .columns import Column
 
 __all__ = ["LOOKUP_KINDS", "NameSource", "display_name", "resolve_columns"]
 
-LOOKUP_KINDS = frozenset({"itemtypes", "projects", "users", "picklistoptions", "releases"})
+LOOKUP_KINDS = frozenset(
+    {"itemtypes", "projects", "users", "picklistoptions", "releases", "relationshiptypes", "items"}
+)
 
 
 class NameSource(Protocol):
@@ -68,7 +75,23 @@ def resolve_columns(
     """Replace ids by names in every column with a reference kind that can be resolved."""
     wanted = _ids_by_kind(columns)
     tables = {kind: _names_for(kind, ids, linked, names) for kind, ids in wanted.items()}
+    _warn_if_gone(wanted, tables, names)
     return [_resolved(column, tables) for column in columns]
+
+
+def _warn_if_gone(
+    wanted: Mapping[str, set[int]], tables: Mapping[str, dict[int, str]], names: Any
+) -> None:
+    reason = getattr(names, "unavailable", None)
+    if not isinstance(reason, str):
+        return
+    missing = sorted(k for k, ids in wanted.items() if k in LOOKUP_KINDS and ids - tables[k].keys())
+    if missing:
+        warnings.warn(
+            f"names could not be resolved ({reason}): {', '.join(missing)} are shown as ids;"
+            " reconnect and send the request again",
+            stacklevel=5,
+        )
 
 
 def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
@@ -166,5 +189,5 @@ def _resolved_typed(column: Column, table: Mapping[int, str]) -> Column:
     names = np.array([table.get(int(i)) or str(int(i)) for i in distinct], dtype=object)
     values = names[where]
     values[missing] = None
-    typed = pd.array(values, dtype="str")
+    typed = pd.array(values, dtype="string")
     return replace(column, values=values.tolist(), typed=typed, field_type="NAME")

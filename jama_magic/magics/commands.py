@@ -9,6 +9,7 @@ failure into one line (an exact ``UsageError``: IPython prints it without a trac
 from __future__ import annotations
 
 import inspect
+import warnings
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -17,6 +18,7 @@ from traitlets import TraitError, validate
 
 from .. import api, catalog
 from ..client import client_for
+from ..connection import ConnectionRedefinedWarning
 from ..display import dataframe_view, one_line
 from ..errors import InvalidSettingError, JamaError, JamaHTTPError
 from ..response import JamaResponse
@@ -24,20 +26,22 @@ from ..settings import SETTINGS
 from ..settings import validate as check_setting
 from ..state import session
 from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
-from .progress import notebook_progress
+from .progress import in_notebook, progress_bar
 from .support import (
     Bool,
     Float,
     Int,
+    UserInfo,
     ask,
-    connections_table,
     dry_run_text,
     install_completer,
+    install_config_check,
     install_formatters,
     sandbox_text,
     uninstall_completer,
+    uninstall_config_check,
     uninstall_formatters,
-    whoami_text,
+    warm_up,
 )
 
 __all__ = ["JamaMagic", "load_ipython_extension", "unload_ipython_extension"]
@@ -128,8 +132,11 @@ class JamaMagic(Magics):
             %jama connect onprem --url https://jama.corp.example/contour --username bob
             %jama connect ci --subdomain example --client-id abc123        # OAuth
                 (more: --api-version v1, --no-verify | --ca-bundle PATH, --timeout S,
-                 --rate-limit RPS, --read-only, --confirm-writes)
-            %jama connections            %jama use prod            %jama whoami [-c prod]
+                 --rate-limit RPS, --read-only, --confirm-writes, --no-check)
+            %jama connections            %jama use prod            u = %jama whoami [-c prod]
+
+        ``connect`` checks the credentials with one GET /users/current (``--no-check``
+        skips it) and says so when it replaces a connection that had other settings.
             %jama disconnect prod [--forget]
 
         Without a Jama at hand::
@@ -140,6 +147,11 @@ class JamaMagic(Magics):
 
             %jama diff item 1003 [V1 [V2]]         # previous vs current version by default
             %jama diff baselines 91 [92] [-c NICK]  # baseline 91 vs 92, or vs the project now
+
+        Traceability (coverage and the trace matrix, from bulk reads; returns a Trace)::
+
+            %jama trace 20 --from Requirement --to "Test Case" [--type "Verified by"]
+                [--mirror] [--excel trace.xlsx] [-c NICK]
 
         A local mirror (DuckDB; the first sync reads everything, later ones what changed)::
 
@@ -178,7 +190,7 @@ class JamaMagic(Magics):
         client = client_for(spec.connection)
         if spec.dry_run:
             return client.prepare(req)
-        progress = notebook_progress() if req.all_pages or req.limit else None
+        progress = progress_bar() if req.all_pages or req.limit else None
         try:
             resp = client.send(
                 req,
@@ -210,7 +222,11 @@ class JamaMagic(Magics):
 
     # subcommands: one small method each, named _do_<subcommand>
     def _do_connect(self, **kwargs: Any) -> None:
-        conn = api.connect(**kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConnectionRedefinedWarning)
+            conn = api.connect(**kwargs)
+        for warning in caught:  # shown as the magic's own words, not as a warning
+            print(str(warning.message))
         flags = [f for f in ("read_only", "confirm_writes") if getattr(conn, f)]
         default = " (default)" if session.registry.default_name == conn.nickname else ""
         saved = ", saved without secrets" if kwargs.get("save") else ""
@@ -221,15 +237,16 @@ class JamaMagic(Magics):
         )
 
     def _do_connections(self) -> Any:
-        table = connections_table()
-        if table is None:
+        table = api.connections()
+        if table.empty:
             print(
                 "no connections yet: %jama connect NICK --url URL --username USER, or %jama sandbox"
             )
+            return None
         return table
 
     def _do_use(self, nickname: str) -> None:
-        conn = session.registry.use(nickname)
+        conn = api.use(nickname)
         print(f"default connection: '{conn.nickname}' ({conn.api_root})")
 
     def _do_disconnect(self, nickname: str, forget: bool) -> None:
@@ -238,9 +255,9 @@ class JamaMagic(Magics):
         tail = f"; default is now '{left}'" if left else ""
         print(f"disconnected '{nickname}'{' and forgot it' if forget else ''}{tail}")
 
-    def _do_whoami(self, connection: str | None) -> None:
-        resp = client_for(connection).request("GET", "/users/current")
-        print(whoami_text(resp, client_for(connection).connection.nickname))
+    def _do_whoami(self, connection: str | None) -> UserInfo:
+        nickname = client_for(connection).connection.nickname
+        return UserInfo(api.whoami(connection), nickname=nickname)
 
     def _do_sandbox(self, **options: Any) -> None:
         was = api.running_sandbox()
@@ -270,6 +287,11 @@ class JamaMagic(Magics):
         return mirror(connection=connection)
 
     def _do_panel(self) -> Any:
+        if not in_notebook():
+            raise UsageError(
+                "the panel needs Jupyter (a notebook, JupyterLab or VS Code); in a terminal "
+                "use %jama GET /projects or jm.request(...)"
+            )
         try:
             import jama_magic
 
@@ -280,10 +302,15 @@ class JamaMagic(Magics):
     def _do_diff(self, words: list[str], connection: str | None, no_relationships: bool) -> Any:
         from ..changes.command import diff_from_words
 
-        progress = notebook_progress()
+        progress = progress_bar()
         return diff_from_words(
             words, connection=connection, relationships=not no_relationships, progress=progress
         )
+
+    def _do_trace(self, **options: Any) -> Any:
+        from ..traceability.magic import run_trace
+
+        return run_trace(**options)
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
@@ -294,8 +321,10 @@ def load_ipython_extension(ip: Any) -> None:
     _drop_invalid_config(ip)
     ip.register_magics(JamaMagic)
     install_completer(ip)
+    install_config_check(ip)
     install_formatters(ip, dry_run_text)
     catalog.load_catalog()  # read once now, not on the first Tab
+    warm_up("pandas")
 
 
 def _drop_invalid_config(ip: Any) -> None:
@@ -317,4 +346,5 @@ def unload_ipython_extension(ip: Any) -> None:
     for kind in ("line", "cell"):
         ip.magics_manager.magics[kind].pop("jama", None)
     uninstall_completer(ip)
+    uninstall_config_check(ip)
     uninstall_formatters(ip)

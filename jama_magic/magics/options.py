@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..connections import API_VERSIONS
+from ..connection import API_VERSIONS
 from ..request import METHODS
 
 __all__ = [
@@ -34,6 +34,7 @@ SUBCOMMANDS: Final = (
     "sandbox",
     "panel",
     "diff",
+    "trace",
     "help",
     "sync",
     "mirror",
@@ -153,6 +154,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--confirm-writes",), "ask before every write (--yes skips it)", FLAG),
         Option(("--save",), "save it (without secrets) for later sessions", FLAG),
         Option(("--default",), "make it the default connection", FLAG),
+        Option(("--no-check",), "skip the credentials check (one GET /users/current)", FLAG),
     ),
     "connections": (),
     "use": (),
@@ -182,6 +184,26 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         _CONNECTION,
         Option(("--no-relationships",), "baselines: skip the relationships (fewer requests)", FLAG),
     ),
+    "trace": (
+        Option(
+            ("--from",),
+            "upstream item type: name, type key or id (repeat for several)",
+            {"action": "append", "dest": "upstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--to",),
+            "downstream item type (repeat for several)",
+            {"action": "append", "dest": "downstream", "required": True, "metavar": "TYPE"},
+        ),
+        Option(
+            ("--type",),
+            "relationship type to count (repeat for several; default: all)",
+            {"action": "append", "dest": "relationship_type", "metavar": "NAME"},
+        ),
+        Option(("--mirror",), "read the local mirror instead of the network", FLAG),
+        Option(("--excel",), "also write the workbook to PATH", {"metavar": "PATH"}),
+        _CONNECTION,
+    ),
     "help": (),
     # the local mirror (jama_magic.mirroring)
     "sync": (
@@ -198,6 +220,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "use": ("nickname", None, "connection"),
     "disconnect": ("nickname", None, "connection"),
     "diff": ("words", "+", "nothing"),
+    "trace": ("project", "+", "nothing"),
     "help": ("topic", "?", "topic"),
     "sync": ("projects", "+", "nothing"),
 }

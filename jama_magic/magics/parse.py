@@ -130,6 +130,7 @@ def _help_topic(topic: str) -> str:
 def _connect_args(args: dict[str, Any]) -> dict[str, Any]:
     """``connect`` options as keyword arguments for ``jama_magic.connect`` (unset ones left out)."""
     no_verify, ca_bundle = args.pop("no_verify"), args.pop("ca_bundle")
+    args["check"] = not args.pop("no_check")
     if no_verify and ca_bundle:
         _fail("connect: give --no-verify or --ca-bundle PATH, not both")
     if no_verify or ca_bundle:

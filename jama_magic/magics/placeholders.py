@@ -8,9 +8,12 @@ The rules, also in the ``%jama?`` help:
 * Inside a JSON string, ``"name": "Req {{ n }}"``, the value's *text* is spliced in,
   escaped for JSON: a ``str`` as it is, anything else as its JSON text
   (``3``, ``true``, ``null``, ``[1, 2]``).
-* Values that JSON cannot hold (datetime, set, NaN, custom objects) are an error
-  naming the placeholder; numpy scalars and arrays are converted with ``.item()``
-  / ``.tolist()``.
+* What a DataFrame holds is converted: ``Timestamp``/``datetime`` to Jama's
+  ``yyyy-MM-dd'T'HH:mm:ss.SSS+0000`` (in UTC; naive means UTC), a ``date`` or a
+  datetime at midnight to ``yyyy-MM-dd`` (what DATE fields take), ``pd.NA``,
+  ``NaT`` and NaN to ``null``, numpy scalars and arrays with ``.item()`` /
+  ``.tolist()``. Other values JSON cannot hold (set, custom objects) are an error
+  naming the placeholder.
 * Nested placeholders are not supported: ``{{`` inside a placeholder is an error.
 * A literal ``{{`` is written ``\\{{`` (anywhere: ``"a \\{{ b"`` sends ``"a {{ b"``).
   ``}}`` needs no escape; JSON bodies are full of it.
@@ -23,7 +26,9 @@ The rules, also in the ``%jama?`` help:
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,13 +171,45 @@ class _Unsupported(TypeError):
 
 def _encode(value: Any, label: str) -> str:
     try:
-        return json.dumps(value, allow_nan=False, default=_numpy_default)
+        return json.dumps(_frame_value(value), allow_nan=False, default=_numpy_default)
     except _Unsupported as exc:
         raise PlaceholderError(
             f"{label}: a value of type {exc} is not JSON; convert it, e.g. str(...) or list(...)"
         ) from None
     except (TypeError, ValueError) as exc:
         raise PlaceholderError(f"{label}: not JSON ({exc})") from None
+
+
+def _frame_value(value: Any) -> Any:
+    """Missing values, dates and times as JSON-ready values, also inside lists and dicts."""
+    if isinstance(value, list | tuple):
+        return [_frame_value(part) for part in value]
+    if isinstance(value, dict):
+        return {key: _frame_value(part) for key, part in value.items()}
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return _jama_time(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if type(value).__name__ == "datetime64":  # numpy: through its datetime
+        return _frame_value(value.astype("datetime64[us]").item())
+    return value
+
+
+def _missing(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    kind = type(value).__name__
+    return kind in ("NAType", "NaTType") or (kind.startswith("float") and value != value)
+
+
+def _jama_time(moment: dt.datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
+        return moment.date().isoformat()  # a day, as Jama's DATE fields take it
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}+0000"
 
 
 def _numpy_default(value: Any) -> Any:

@@ -1,10 +1,12 @@
-"""A progress bar for multi-page fetches (``--all``) in notebooks.
+"""The progress bar of multi-page fetches (``--all``), in notebooks and terminals.
 
 ``WidgetProgress`` implements ``paging.Progress`` with ipywidgets: a bar plus a
 line such as ``120 / 500 items · 3 / 10 pages · 40.0 items/s · ETA 9 s``.
+``TextProgress`` does the same with a tqdm text bar (the ``terminal`` extra).
 ``ProgressState`` is the pure part (counts, rate, ETA) and is testable with a fake clock.
-``notebook_progress()`` gives a ``WidgetProgress`` inside a Jupyter kernel and
-``None`` elsewhere (a terminal gets no bar).
+``progress_bar()`` picks one: the widget inside a Jupyter kernel, the text bar
+elsewhere when tqdm is installed, else ``None`` (no bar, no error). A fetch of
+one page shows neither.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ProgressState", "WidgetProgress", "in_notebook", "notebook_progress"]
+__all__ = ["ProgressState", "TextProgress", "WidgetProgress", "in_notebook", "progress_bar"]
 
 Clock = Callable[[], float]
 
@@ -132,11 +134,37 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def notebook_progress() -> WidgetProgress | None:
-    """A widget bar in a notebook with ipywidgets installed, else None (no bar)."""
-    if not in_notebook():
-        return None
+class TextProgress:
+    """``paging.Progress`` as a tqdm text bar on stderr, erased when the fetch ends."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm  # ImportError without the `terminal` extra
+
+        self._tqdm = tqdm
+        self.state = ProgressState()
+        self.bar: Any = None
+
+    def start(self, *, total_items: int | None, total_pages: int | None) -> None:
+        self.state.start(total_items=total_items, total_pages=total_pages)
+        if total_pages != 1:  # one page is over before a bar would help
+            self.bar = self._tqdm(total=total_items, unit="items", desc="Fetching", leave=False)
+
+    def advance(self, *, items: int, pages: int) -> None:
+        self.state.advance(items=items, pages=pages)
+        if self.bar is not None:
+            self.bar.set_postfix_str(_count(self.state.pages, self.state.total_pages, "pages"))
+            self.bar.update(items)
+
+    def close(self) -> None:
+        # the response's summary says the same: the finished bar is erased (leave=False)
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def progress_bar() -> WidgetProgress | TextProgress | None:
+    """The bar of this front end: a widget in Jupyter, tqdm text elsewhere, or None."""
     try:
-        return WidgetProgress()
-    except ImportError:
+        return WidgetProgress() if in_notebook() else TextProgress()
+    except ImportError:  # ipywidgets or tqdm missing: fetch without a bar
         return None

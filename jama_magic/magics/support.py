@@ -5,16 +5,26 @@ Kept out of ``commands.py`` so that module reads as the list of commands.
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import importlib
 import json
+import re
+import sys
+import threading
 from typing import Any
 
 import traitlets
+from IPython.core.error import UsageError
 from traitlets import TraitError
 
-from ..connections import Connection
+from ..codegen import paging_note
+from ..connection import Connection
 from ..errors import InvalidSettingError
-from ..response import JamaResponse, RequestView
+from ..response import RequestView
 from ..secrets import env_var_name
+from ..settings import SETTINGS
+from ..settings import validate as check_setting
 from ..state import session
 from .completer import complete, magic_tail
 
@@ -23,15 +33,17 @@ __all__ = [
     "Float",
     "InSettings",
     "Int",
+    "UserInfo",
     "ask",
-    "connections_table",
     "dry_run_text",
     "install_completer",
+    "install_config_check",
     "install_formatters",
     "sandbox_text",
     "uninstall_completer",
+    "uninstall_config_check",
     "uninstall_formatters",
-    "whoami_text",
+    "warm_up",
 ]
 
 MATCHER_ID = "jama_magic"
@@ -77,33 +89,20 @@ def ask(question: str) -> bool:
         return False
 
 
-def connections_table() -> Any:
-    """The registered connections as a DataFrame (never secrets), or None when there are none."""
-    conns = session.registry.all()
-    if not conns:
-        return None
-    import pandas as pd
+class UserInfo(dict[str, Any]):
+    """What ``%jama whoami`` returns: Jama's user dict, shown as ``alice (Alice Smith) on prod``."""
 
-    return pd.DataFrame([_row(c) for c in conns]).set_index("nickname")
+    def __init__(self, user: dict[str, Any], *, nickname: str) -> None:
+        super().__init__(user)
+        self.nickname = nickname
 
+    def summary(self) -> str:
+        full = f"{self.get('firstName') or ''} {self.get('lastName') or ''}".strip()
+        who = str(self.get("username") or "?")
+        return f"{who} ({full}) on {self.nickname}" if full else f"{who} on {self.nickname}"
 
-def _row(conn: Connection) -> dict[str, Any]:
-    return {
-        "nickname": conn.nickname,
-        "base URL": conn.base_url,
-        "user": conn.user_label,
-        "auth": conn.auth_kind,
-        "read-only": conn.read_only,
-        "default": conn.nickname == session.registry.default_name,
-    }
-
-
-def whoami_text(resp: JamaResponse, nickname: str) -> str:
-    """``alice (Alice Smith) on prod``."""
-    data = resp.data if isinstance(resp.data, dict) else {}
-    full = f"{data.get('firstName') or ''} {data.get('lastName') or ''}".strip()
-    who = str(data.get("username") or "?")
-    return f"{who} ({full}) on {nickname}" if full else f"{who} on {nickname}"
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.summary())
 
 
 def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: bool) -> str:
@@ -121,7 +120,8 @@ def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: boo
 
 def dry_run_text(view: RequestView) -> str:
     """The request as it would be sent (secret masked) and its curl equivalent."""
-    lines = [f"{view.method} {view.url}"]
+    note = paging_note(view)
+    lines = [f"{view.method} {view.url}", *([f"# {note}"] if note else [])]
     lines += [f"{name}: {value}" for name, value in view.headers]
     if view.body is not None:
         lines += ["", json.dumps(view.body, indent=2, ensure_ascii=False, default=str)]
@@ -172,3 +172,65 @@ def uninstall_completer(ip: Any) -> None:
     matchers = ip.Completer.custom_matchers
     while _matcher in matchers:
         matchers.remove(_matcher)
+
+
+# `%config` logs a refused value ("ERROR:root:...") and lets the cell succeed; its
+# line is checked first, so a bad JamaMagic value fails like every other mistake.
+_ASSIGNMENT = re.compile(r"\s*JamaMagic\.(\w+)\s*=(?!=)(.*)", re.DOTALL)
+
+
+def check_config_line(line: str, namespace: dict[str, Any]) -> None:
+    """``UsageError`` for ``JamaMagic.name = value`` with an unknown name or a refused value."""
+    match = _ASSIGNMENT.fullmatch(line)
+    if match is None:
+        return
+    name, expr = match.groups()
+    if name not in SETTINGS:
+        close = difflib.get_close_matches(name, SETTINGS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(SETTINGS)}"
+        raise UsageError(f"JamaMagic has no setting '{name}'{hint}")
+    try:
+        value = eval(expr, namespace)  # as %config itself evaluates it
+    except Exception:
+        return  # %config reports its own error for an expression it cannot evaluate
+    try:
+        check_setting(name, value)
+    except InvalidSettingError as exc:
+        raise UsageError(f"{exc} (nothing changed)") from None
+
+
+def install_config_check(ip: Any) -> None:
+    """Put ``check_config_line`` in front of ``%config`` (once)."""
+    original = ip.find_line_magic("config")  # loads IPython's lazily registered magic
+    if original is None or hasattr(original, "jama_original"):
+        return
+
+    def config(line: str) -> Any:
+        check_config_line(line, ip.user_ns)
+        return original(line)
+
+    config.jama_original = original  # type: ignore[attr-defined]
+    config.__doc__ = original.__doc__
+    ip.magics_manager.magics["line"]["config"] = config
+
+
+def uninstall_config_check(ip: Any) -> None:
+    """Give ``%config`` back its own function."""
+    magics = ip.magics_manager.magics["line"]
+    original = getattr(magics.get("config"), "jama_original", None)
+    if original is not None:
+        magics["config"] = original
+
+
+def warm_up(module: str = "pandas") -> None:
+    """Import ``module`` on a background thread, so the first table (``%jama connections``,
+    ``--df``, a response's summary) does not wait a second for pandas."""
+    if module not in sys.modules:
+        threading.Thread(
+            target=_import, args=(module,), name="jama_magic-warm-up", daemon=True
+        ).start()
+
+
+def _import(module: str) -> None:
+    with contextlib.suppress(Exception):  # not installed or broken: the first real use says so
+        importlib.import_module(module)

@@ -264,7 +264,7 @@ def _typed(data: Any, boxed: Any, missing: Any, sql: str) -> Any:
     if sql == "BOOLEAN":
         return pd.arrays.BooleanArray(data, missing) if missing.any() else data
     if sql == "VARCHAR":
-        return pd.array(boxed, dtype="str")
+        return pd.array(boxed, dtype="string")
     return None
 
 

@@ -230,7 +230,7 @@ def mirror(*, connection: Any = None, path: str | Path | None = None) -> Mirror:
 
 
 def _nickname(connection: Any) -> str:
-    from ..connections import Connection
+    from ..connection import Connection
     from ..state import session
 
     if isinstance(connection, Connection):
@@ -281,6 +281,6 @@ def _project_id(wanted: int | str, known: list[dict[str, Any]]) -> int:
 
 
 def _default_progress(label: str) -> Any:
-    from ..magics.progress import notebook_progress
+    from ..magics.progress import progress_bar
 
-    return notebook_progress()
+    return progress_bar()

@@ -125,7 +125,9 @@ async def fetch_pages(
     size = _page_size(req, page_size)
     try:
         if req.url.rstrip("/") in KEYSET_PATHS:
-            fetch: KeysetFetch | _Offset = KeysetFetch(exchange, req, size=size, progress=shown)
+            fetch: KeysetFetch | _Offset = KeysetFetch(
+                exchange, req, size=size, progress=shown, concurrency=concurrency
+            )
         else:
             fetch = _Offset(exchange, req, size=size, concurrency=concurrency, progress=shown)
         pages = await fetch.run()

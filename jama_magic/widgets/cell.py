@@ -1,11 +1,11 @@
-"""Pure helpers of the panel: its request as a ``%%jama`` cell, and its body text as JSON.
+"""Pure helpers of the panel: its request as a ``%jama`` cell, and its body text as JSON.
 
 Nothing here imports ipywidgets or IPython, so the magics (``--dry-run``) and
 tests can use it too::
 
     >>> req = JamaRequest.build("GET", "/items", query=[("project", "20")], all_pages=True)
     >>> print(to_cell(req, connection="prod"))
-    %%jama GET /items -c prod -p project=20 --all
+    %jama GET /items -c prod -p project=20 --all
 """
 
 from __future__ import annotations
@@ -23,19 +23,22 @@ __all__ = ["parse_body_text", "protect_line", "to_cell"]
 
 
 def to_cell(req: JamaRequest, *, connection: str | None = None) -> str:
-    """``req`` as a ``%%jama`` cell: the magic line, then the body as pretty JSON."""
+    """``req`` as a cell that runs: ``%jama LINE``, or ``%%jama LINE`` and the body as pretty JSON.
+
+    A request without a body is a line magic: ``%%jama`` refuses an empty cell body.
+    """
     words = [req.method, shlex.quote(req.url)]
     if connection:
         words += ["-c", shlex.quote(connection)]
     words += [f"-p {shlex.quote(f'{key}={value}')}" for key, value in req.query]
     words += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in req.headers]
     words += _options(req)
-    line = "%%jama " + protect_line(" ".join(words))
+    line = protect_line(" ".join(words))
     if req.body is NO_BODY:
-        return line
+        return "%jama " + line
     body = json.dumps(req.body, indent=2, ensure_ascii=False)
     # in a cell body `{{ expr }}` is a placeholder; pretty JSON has `{{` only inside strings
-    return line + "\n" + body.replace("{{", "\\{{")
+    return "%%jama " + line + "\n" + body.replace("{{", "\\{{")
 
 
 def _options(req: JamaRequest) -> list[str]:

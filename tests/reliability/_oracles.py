@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 from jama_magic.display import one_line
 from jama_magic.errors import JamaError
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import jama_magic
-from jama_magic.connections import Connection
+from jama_magic.connection import Connection
 
 from ._ledger import LEDGER, Recorder
 from ._servers import RecordingServer

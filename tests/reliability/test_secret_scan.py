@@ -166,7 +166,8 @@ def magic_session(sb: Sandbox, config: Path) -> list[str]:
         f"%jama connect scan --url {url} --username {user} --save",
         f"%jama connect scano --url {url} --client-id {sb.client_id} --save",
         f"%jama connect guard --url {url} --username {user} --read-only --confirm-writes",
-        f"%jama connect wrong --url {url} --username nobody",
+        f"%jama connect wrong --url {url} --username nobody",  # the check refuses it
+        f"%jama connect wrong --url {url} --username nobody --no-check",
         "%jama connections",
         "%jama use scan",
         "%jama whoami",
@@ -275,8 +276,16 @@ def test_python_api_objects_and_errors_leak_nothing(
     oauth = jama_magic.connect(
         "po", url=sb.url, client_id=sb.client_id, client_secret=sb.client_secret
     )
-    bad = jama_magic.connect("pw", url=sb.url, username=sb.username, password=sb.password + "x")
-    down = jama_magic.connect("pd", url="http://127.0.0.1:9", username="u", password=sb.password)
+    with pytest.raises(JamaError) as refused:  # the connect check: a wrong password
+        jama_magic.connect("pw", url=sb.url, username=sb.username, password=sb.password + "x")
+    hay.add("connect check", one_line(refused.value))
+    hay.add("connect check", "".join(traceback.format_exception(refused.value)))
+    bad = jama_magic.connect(
+        "pw", url=sb.url, username=sb.username, password=sb.password + "x", check=False
+    )
+    down = jama_magic.connect(
+        "pd", url="http://127.0.0.1:9", username="u", password=sb.password, check=False
+    )
     with debug_logs() as logs:
         for conn in (basic, oauth, bad, down):
             hay.add_object(f"connection {conn.nickname}", conn)

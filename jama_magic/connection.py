@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 from .errors import JamaUsageError
 from .secrets import Secret
 
-__all__ = ["API_VERSIONS", "NICKNAME", "Connection", "make_connection"]
+__all__ = [
+    "API_VERSIONS",
+    "NICKNAME",
+    "Connection",
+    "ConnectionRedefinedWarning",
+    "changes",
+    "make_connection",
+]
 
 NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
 SUBDOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -55,6 +62,37 @@ class Connection:
     @property
     def user_label(self) -> str:
         return self.username or f"client {self.client_id}"
+
+
+class ConnectionRedefinedWarning(UserWarning):
+    """``connect`` replaced a connection of the same nickname that had other settings."""
+
+
+_COMPARED = {
+    "base_url": "URL",
+    "username": "user",
+    "client_id": "client id",
+    "api_version": "API version",
+    "verify": "verify",
+    "timeout": "timeout",
+    "rate_limit": "rate limit",
+    "read_only": "read-only",
+    "confirm_writes": "confirm writes",
+}
+
+
+def changes(old: Connection, new: Connection) -> list[str]:
+    """What differs from ``old`` to ``new``, as ``"URL a -> b"`` (secrets named, never shown)."""
+    found = [
+        f"{label} {getattr(old, key)} -> {getattr(new, key)}"
+        for key, label in _COMPARED.items()
+        if getattr(old, key) != getattr(new, key)
+    ]
+    for key, label in (("password", "password"), ("client_secret", "client secret")):
+        before, after = getattr(old, key), getattr(new, key)
+        if before is not None and after is not None and before != after:
+            found.append(f"new {label}")
+    return found
 
 
 def make_connection(

@@ -1,0 +1,121 @@
+"""From an edited frame to a :class:`ChangePlan`: pure, sends nothing.
+
+Every changed cell is checked before anything could be sent: the column must
+be a field (not ``id``, ``documentKey``, ``modifiedDate``...), the field must
+exist and be writable on the row's item type, and the value must fit it
+(names mapped to ids per item type and project). All problems are gathered
+and reported in one line, so a plan is either whole or not made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import JamaUsageError
+from ..frames.origin import FrameOrigin, origin_of
+from .diff import Cell, diff_frames
+from .names import NameIndex
+from .plan import ChangePlan, FieldChange, ItemChange
+from .values import CellError, Target, plain, wire_value
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["PlanError", "build_plan"]
+
+_SHOWN = 3
+
+
+class PlanError(JamaUsageError):
+    """The edited frame holds changes that cannot be written (the message says which)."""
+
+
+def build_plan(frame: pandas.DataFrame) -> ChangePlan:
+    """The plan of the changes made to ``frame`` since it was read (see the module doc)."""
+    origin = origin_of(frame)
+    diff = diff_frames(origin.original, frame)
+    names = NameIndex(origin.objects)
+    changes: dict[int, list[FieldChange]] = {}
+    problems: list[str] = []
+    for cell in diff.cells:
+        try:
+            change = _field_change(cell, origin, names)
+        except CellError as exc:
+            problems.append(str(exc))
+            continue
+        if change is not None:
+            changes.setdefault(cell.id, []).append(change)
+    if problems:
+        raise PlanError(_summary(problems))
+    return ChangePlan(
+        connection=origin.connection,
+        read_at=origin.read_at,
+        items=tuple(_item_change(origin, i, fields) for i, fields in changes.items()),
+        added=tuple(diff.added),
+        dropped=diff.dropped,
+        ignored_columns=tuple(diff.extra_columns),
+    )
+
+
+def _field_change(cell: Cell, origin: FrameOrigin, names: NameIndex) -> FieldChange | None:
+    item = origin.items.get(cell.id)
+    where = f"{_key(origin, cell.id)} column '{cell.column}'"
+    if item is None:
+        raise CellError(f"{where}: the row is not an item (no fields): revert it")
+    key = origin.columns.get(cell.column)
+    if key is None:
+        raise CellError(f"{where} is a system column and cannot be written: revert it")
+    if item.item_type not in origin.item_types:
+        raise CellError(
+            f"{where}: the frame was read without item type definitions, so its fields are "
+            "unknown: read it with r.to_dataframe(resolve=True) (or include=data.itemType)"
+        )
+    spec = origin.spec(item.item_type, key)
+    type_name = origin.type_name(item.item_type)
+    if spec is None:
+        raise CellError(f"{where}: {type_name} items have no field '{key}': revert it")
+    if spec.get("readOnly"):
+        raise CellError(f"{where}: field '{key}' is read-only on {type_name} items: revert it")
+    label = f"{spec.get('label') or key} of {type_name} items"
+    target = Target(spec=spec, label=label, project=item.project, names=names)
+    try:
+        new = wire_value(cell.after, target)
+    except CellError as exc:
+        raise CellError(f"{where}: {exc}") from None
+    old = item.fields.get(key)
+    if plain(old) == new:
+        return None
+    return FieldChange(
+        field=key,
+        column=cell.column,
+        before=plain(cell.before),
+        after=plain(cell.after),
+        old=old,
+        new=new,
+    )
+
+
+def _item_change(origin: FrameOrigin, item_id: int, fields: list[FieldChange]) -> ItemChange:
+    item = origin.items[item_id]
+    return ItemChange(
+        id=item_id,
+        document_key=item.document_key,
+        item_type=origin.type_name(item.item_type),
+        project=item.project,
+        modified=item.modified,
+        fields=tuple(fields),
+    )
+
+
+def _key(origin: FrameOrigin, item_id: Any) -> str:
+    item = origin.items.get(item_id)
+    return f"row {item_id}" + (f" ({item.document_key})" if item and item.document_key else "")
+
+
+def _summary(problems: Iterable[str]) -> str:
+    problems = list(problems)
+    more = len(problems) - _SHOWN
+    text = "; ".join(problems[:_SHOWN])
+    prefix = f"{len(problems)} cells cannot be written: " if len(problems) > 1 else ""
+    return prefix + text + (f"; ... ({more} more)" if more > 0 else "")

@@ -87,6 +87,11 @@ class JamaRequest:
         path, url_query = split_url(check_relative_url(self.url))
         if self.body is not NO_BODY and method == "GET":
             raise BodyError("a GET request takes no body: remove it or use POST/PUT/PATCH")
+        if method in WRITE_METHODS and (self.all_pages or self.limit is not None):
+            raise JamaUsageError(
+                f"--all/--limit (all_pages/limit) page through GET results; a {method} is sent "
+                "once: remove them"
+            )
         encode_body(self.body)  # refuse an unencodable body now, not in the I/O loop
         normalised = {
             "method": method,

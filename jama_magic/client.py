@@ -23,6 +23,7 @@ from .connections import Connection
 from .errors import (
     JamaRequestError,
     ReadOnlyError,
+    RedirectedWriteError,
     WriteNotConfirmedError,
 )
 from .lookups import lookups_for
@@ -201,8 +202,10 @@ class JamaClient:
             http = self._client()
             auth = await self._auth.header(http, timeout=timeout)
             request = self._build(req, auth)
-            # httpx's timeout bounds each read; this bounds the whole exchange
-            resp = await asyncio.wait_for(http.send(request), timeout)
+            # httpx's timeout bounds each read; this bounds the whole exchange. Writes
+            # never follow a redirect: that would send them again, or as a GET
+            sending = http.send(request, follow_redirects=not req.is_write)
+            resp = await asyncio.wait_for(sending, timeout)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:
             error = translate_error(exc, req, self.connection, timeout)
         else:
@@ -211,6 +214,8 @@ class JamaClient:
             built = JamaResponse.from_httpx(
                 resp, view, elapsed=elapsed, retries=retries, names=self.names
             )
+            if req.is_write and 300 <= resp.status_code < 400:
+                raise RedirectedWriteError(built)
             return built, auth
         # raised outside the except block: the httpx exception (whose request holds the
         # real Authorization header) must not ride along as __cause__ or __context__

@@ -22,6 +22,7 @@ line that says what went wrong and never contains a secret::
     │   ├── JamaTimeoutError
     │   └── JamaProtocolError
     └── JamaHTTPError             an error response: ``.response``, Jama's ``.message``
+        ├── RedirectedWriteError  a write answered with a redirect (not followed)
         ├── BadRequestError 400, UnauthorizedError 401, ForbiddenError 403, NotFoundError 404,
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
@@ -61,6 +62,7 @@ __all__ = [
     "PlaceholderError",
     "RateLimitedError",
     "ReadOnlyError",
+    "RedirectedWriteError",
     "SecretNotFoundError",
     "ServerError",
     "UnauthorizedError",
@@ -196,6 +198,21 @@ class RateLimitedError(JamaHTTPError):
 
 class ServerError(JamaHTTPError):
     """5xx: the server failed."""
+
+
+class RedirectedWriteError(JamaHTTPError):
+    """3xx to a POST/PUT/PATCH/DELETE: not followed, since following would send the write
+    again (or turn it into a GET, as browsers do with 301/302/303)."""
+
+    def __init__(self, response: JamaResponse) -> None:
+        super().__init__(response)
+        where = response.headers.get("location") or "nowhere (no Location header)"
+        self.args = (
+            f"{response.status_code} {response.reason}: the server redirects "
+            f"{response.method} {response.relative_url} to {_flatten(where)[:200]}; the "
+            f"{response.method} was sent once and not followed: check whether it took effect, "
+            "and the connection's base URL",
+        )
 
 
 _BY_STATUS: dict[int, type[JamaHTTPError]] = {

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .auth import Authenticator, Remember
+from .auth import Authenticator, HeaderAuth, Remember
 from .connections import Connection
 from .errors import (
     JamaRequestError,
@@ -32,7 +32,7 @@ from .ratelimit import TokenBucket
 from .request import NO_BODY, JamaRequest, encode_body
 from .response import JamaResponse, RequestView
 from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
-from .secrets import MASK
+from .secrets import MASK, Secret
 from .settings import Settings
 from .state import session
 from .transport import mask_auth, translate_error, verify_option
@@ -110,8 +110,7 @@ class JamaClient:
 
     def prepare(self, req: JamaRequest) -> RequestView:
         """What ``send`` would send, secret masked (for ``--dry-run``)."""
-        scheme = "Bearer" if self.connection.auth_kind == "oauth" else "Basic"
-        return self._view(req, self._build(req, f"{scheme} {MASK}"))
+        return self._view(req, self._build(req))
 
     def close(self) -> None:
         """Close the connection pool (waits for it)."""
@@ -194,17 +193,18 @@ class JamaClient:
     def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
         return retryable and attempt < self.settings.retries and budget.take()
 
-    async def _once(self, req: JamaRequest, *, retries: int) -> tuple[JamaResponse, str]:
-        """One HTTP exchange and the Authorization value it used."""
+    async def _once(self, req: JamaRequest, *, retries: int) -> tuple[JamaResponse, Secret]:
+        """One HTTP exchange and the Authorization value it used (a ``Secret`` throughout:
+        a verbose traceback prints the locals of every frame it passed)."""
         timeout = self._timeout(req)
         began = time.monotonic()
         try:
             http = self._client()
             auth = await self._auth.header(http, timeout=timeout)
-            request = self._build(req, auth)
+            request = self._build(req)
             # httpx's timeout bounds each read; this bounds the whole exchange. Writes
             # never follow a redirect: that would send them again, or as a GET
-            sending = http.send(request, follow_redirects=not req.is_write)
+            sending = http.send(request, auth=HeaderAuth(auth), follow_redirects=not req.is_write)
             resp = await asyncio.wait_for(sending, timeout)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:
             error = translate_error(exc, req, self.connection, timeout)
@@ -235,11 +235,13 @@ class JamaClient:
     def _timeout(self, req: JamaRequest) -> float:
         return req.timeout or self.connection.timeout or self.settings.timeout
 
-    def _build(self, req: JamaRequest, auth_header: str) -> httpx.Request:
+    def _build(self, req: JamaRequest) -> httpx.Request:
+        """The request with a masked Authorization (``HeaderAuth`` fills it in as it is sent)."""
         body = encode_body(req.body)
         # set here, not as client defaults: httpx only merges those in build_request()
         headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        headers["Authorization"] = auth_header
+        scheme = "Bearer" if self.connection.auth_kind == "oauth" else "Basic"
+        headers["Authorization"] = f"{scheme} {MASK}"
         if body is not None:
             headers["Content-Type"] = "application/json"
         for name, value in req.headers:  # case-insensitive: the user's value replaces ours

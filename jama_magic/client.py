@@ -14,28 +14,32 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .auth import Authenticator, HeaderAuth, Remember
 from .connections import Connection
-from .errors import (
-    JamaRequestError,
-    ReadOnlyError,
-    RedirectedWriteError,
-    WriteNotConfirmedError,
-)
+from .errors import JamaRequestError, ReadOnlyError, WriteNotConfirmedError
 from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
+from .replies import build_reply, too_large, wait_too_long
 from .request import NO_BODY, JamaRequest, encode_body
 from .response import JamaResponse, RequestView
-from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
+from .retry import (
+    MAX_RETRY_AFTER,
+    RetryBudget,
+    backoff,
+    retry_after,
+    retryable_error,
+    retryable_status,
+)
 from .secrets import MASK, Secret
 from .settings import Settings
 from .state import session
-from .transport import mask_auth, translate_error, verify_option
+from .transport import BodyTooLarge, mask_auth, read_body, translate_error, verify_option
 
 if TYPE_CHECKING:
     from .frames import NameSource
@@ -176,13 +180,17 @@ class JamaClient:
                 renewed = True
                 continue
             if self._may_retry(attempt, budget, retryable_status(req.method, resp.status_code)):
-                await self._wait_to_retry(resp, attempt)
+                await self._wait_to_retry(
+                    resp, attempt, retry_after(resp.headers.get("retry-after"))
+                )
                 attempt += 1
                 continue
             return resp
 
-    async def _wait_to_retry(self, resp: JamaResponse, attempt: int) -> None:
-        delay = backoff(attempt, retry_after(resp.headers.get("retry-after")))
+    async def _wait_to_retry(self, resp: JamaResponse, attempt: int, asked: float | None) -> None:
+        if asked is not None and asked > MAX_RETRY_AFTER:
+            raise wait_too_long(resp, asked)
+        delay = backoff(attempt, asked)
         if resp.status_code == 429:
             # the environment is over its limit: hold back every request of this connection;
             # the next acquire() waits the pause out
@@ -202,24 +210,41 @@ class JamaClient:
             http = self._client()
             auth = await self._auth.header(http, timeout=timeout)
             request = self._build(req)
-            # httpx's timeout bounds each read; this bounds the whole exchange. Writes
-            # never follow a redirect: that would send them again, or as a GET
-            sending = http.send(request, auth=HeaderAuth(auth), follow_redirects=not req.is_write)
-            resp = await asyncio.wait_for(sending, timeout)
+            # httpx's timeout bounds each read; this bounds the whole exchange
+            resp, content = await asyncio.wait_for(self._send(http, request, auth, req), timeout)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:
-            error = translate_error(exc, req, self.connection, timeout)
+            error: JamaRequestError = translate_error(exc, req, self.connection, timeout)
+        except BodyTooLarge as exc:
+            limit = self.settings.max_body_mb
+            error = too_large(exc.size, limit, self._view(req, request), self.connection.host)
         else:
-            view = self._view(req, request)
-            elapsed = time.monotonic() - began
-            built = JamaResponse.from_httpx(
-                resp, view, elapsed=elapsed, retries=retries, names=self.names
+            view, elapsed = self._view(req, request), time.monotonic() - began
+            built = build_reply(
+                resp,
+                content,
+                view,
+                host=self.connection.host,
+                elapsed=elapsed,
+                retries=retries,
+                names=self.names,
             )
-            if req.is_write and 300 <= resp.status_code < 400:
-                raise RedirectedWriteError(built)
             return built, auth
         # raised outside the except block: the httpx exception (whose request holds the
         # real Authorization header) must not ride along as __cause__ or __context__
         raise error
+
+    async def _send(
+        self, http: httpx.AsyncClient, request: httpx.Request, auth: Secret, req: JamaRequest
+    ) -> tuple[httpx.Response, bytes | Path]:
+        """Send, and read the body as a stream (bounded: ``max_body_mb``). Writes never
+        follow a redirect: that would send them again, or as a GET."""
+        resp = await http.send(
+            request, auth=HeaderAuth(auth), follow_redirects=not req.is_write, stream=True
+        )
+        try:
+            return resp, await read_body(resp, self.settings.max_body_mb * 2**20)
+        finally:
+            await resp.aclose()
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:

@@ -1,4 +1,4 @@
-"""httpx glue for ``client.py``: TLS options, masking, and httpx errors as ``jama_magic`` errors.
+"""httpx glue for ``client.py``: TLS options, masking, bounded bodies, httpx errors translated.
 
 Every httpx exception is translated here, once, into a one-line
 ``JamaRequestError`` naming the host and the request (never a credential).
@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
+import tempfile
+from pathlib import Path
 
 import httpx
 
@@ -23,9 +25,17 @@ from .errors import (
 )
 from .request import JamaRequest
 from .retry import tls_failure
+from .safetext import clean_line
 from .secrets import MASK
 
-__all__ = ["mask_auth", "translate_error", "verify_option"]
+__all__ = [
+    "BodyTooLarge",
+    "is_binary",
+    "mask_auth",
+    "read_body",
+    "translate_error",
+    "verify_option",
+]
 
 
 def mask_auth(value: str) -> str:
@@ -69,5 +79,62 @@ def translate_error(
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
+    # httpx quotes what the server sent (a Location, a status line): shown only as a clean line
+    return clean_line(exc, 160) or type(exc).__name__
+
+
+class BodyTooLarge(Exception):
+    """A JSON or text reply over ``max_body_mb`` (raised before it is parsed)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+async def read_body(resp: httpx.Response, limit: int) -> bytes | Path:
+    """The body of a streamed reply: bytes, or for a binary one over ``limit`` a temp file.
+
+    JSON and text over ``limit`` bytes raise ``BodyTooLarge`` (before reading all of it
+    when Content-Length says so); a binary body never stays in memory beyond ``limit``.
+    """
+    binary = is_binary(resp.headers.get("content-type", ""))
+    declared = _declared_length(resp)
+    if not binary and declared is not None and declared > limit:
+        raise BodyTooLarge(declared)
+    held, spill = bytearray(), None
+    try:
+        async for chunk in resp.aiter_bytes():
+            if spill is None and len(held) + len(chunk) > limit:
+                if not binary:
+                    raise BodyTooLarge(max(declared or 0, len(held) + len(chunk)))
+                # outlives this function: the response's body is then this file
+                spill = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                    prefix="jama-body-", suffix=".bin", delete=False
+                )
+                spill.write(held)
+                held = bytearray()
+            if spill is not None:
+                spill.write(chunk)
+            else:
+                held += chunk
+    except BaseException:
+        if spill is not None:
+            spill.close()
+            os.unlink(spill.name)
+        raise
+    if spill is None:
+        return bytes(held)
+    spill.close()
+    return Path(spill.name)
+
+
+def is_binary(content_type: str) -> bool:
+    """Whether a reply of this content type is binary (an attachment, an image)."""
+    kind = content_type.split(";")[0].strip().lower()
+    textual = kind.startswith("text/") or kind.endswith(("json", "xml", "html", "javascript"))
+    return bool(kind) and not textual
+
+
+def _declared_length(resp: httpx.Response) -> int | None:
+    value = resp.headers.get("content-length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None

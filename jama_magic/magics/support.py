@@ -14,6 +14,7 @@ from traitlets import TraitError
 from ..connections import Connection
 from ..errors import InvalidSettingError
 from ..response import JamaResponse, RequestView
+from ..safetext import clean_line
 from ..secrets import env_var_name
 from ..state import session
 from .completer import complete, magic_tail
@@ -101,8 +102,8 @@ def _row(conn: Connection) -> dict[str, Any]:
 def whoami_text(resp: JamaResponse, nickname: str) -> str:
     """``alice (Alice Smith) on prod``."""
     data = resp.data if isinstance(resp.data, dict) else {}
-    full = f"{data.get('firstName') or ''} {data.get('lastName') or ''}".strip()
-    who = str(data.get("username") or "?")
+    full = clean_line(f"{data.get('firstName') or ''} {data.get('lastName') or ''}", 120)
+    who = clean_line(data.get("username") or "?", 120)
     return f"{who} ({full}) on {nickname}" if full else f"{who} on {nickname}"
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .errors import BodyError, InvalidURLError, JamaUsageError
 
@@ -40,6 +40,21 @@ METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _FORBIDDEN_HEADERS = {"authorization", "host", "cookie", "proxy-authorization"}
+# headers that frame the message or the connection: set by httpx only, or a request could be
+# smuggled (Transfer-Encoding beside Content-Length) or its connection changed
+_FRAMING_HEADERS = {
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "proxy-connection",
+}
+MAX_URL_LENGTH = 32 * 1024  # servers refuse far shorter ones (Tomcat: 8 KiB of headers)
+_PAGING_KEYS = ("startAt", "maxResults")
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -92,11 +107,15 @@ class JamaRequest:
                 f"--all/--limit (all_pages/limit) page through GET results; a {method} is sent "
                 "once: remove them"
             )
+        query = url_query + normalize_query(self.query)
+        _check_length(path, query)
+        if self.all_pages or self.limit is not None:
+            _check_paging(query)
         encode_body(self.body)  # refuse an unencodable body now, not in the I/O loop
         normalised = {
             "method": method,
             "url": path,
-            "query": url_query + normalize_query(self.query),
+            "query": query,
             "headers": normalize_headers(self.headers),
             "all_pages": bool(self.all_pages),
             "limit": _positive_int("limit", self.limit),
@@ -261,6 +280,11 @@ def normalize_headers(headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | N
             raise JamaUsageError(
                 f"the {name} header is set by the connection: credentials never go in a request"
             )
+        if name.lower() in _FRAMING_HEADERS:
+            raise JamaUsageError(
+                f"the {name} header frames the request on the wire and is set by jama_magic: "
+                "remove it"
+            )
         text = str(value)
         if "\r" in text or "\n" in text:
             raise JamaUsageError(f"header {name!r} contains a line break")
@@ -270,6 +294,22 @@ def normalize_headers(headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | N
             )
         pairs.append((name, text.strip()))
     return tuple(pairs)
+
+
+def _check_length(path: str, query: Pairs) -> None:
+    size = len(quote(path)) + sum(len(quote(k)) + len(quote(v)) + 2 for k, v in query)
+    if size > MAX_URL_LENGTH:
+        raise InvalidURLError(
+            f"the URL with its query is {size // 1024} KiB long, over the {MAX_URL_LENGTH // 1024}"
+            " KiB servers accept: ask in smaller parts (fewer ids or a shorter filter per request)"
+        )
+
+
+def _check_paging(query: Pairs) -> None:
+    """Paging reads startAt/maxResults as numbers: they must be plain digits."""
+    for key, value in query:
+        if key in _PAGING_KEYS and not (value.isascii() and value.isdigit()):
+            raise JamaUsageError(f"{key} must be a whole number >= 0 for paging, not {value!r}")
 
 
 def encode_body(body: Any) -> bytes | None:
@@ -282,6 +322,8 @@ def encode_body(body: Any) -> bytes | None:
         return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as exc:
         raise BodyError(f"the body cannot be sent as JSON: {exc}") from exc
+    except RecursionError:
+        raise BodyError("the body is nested too deeply to send as JSON") from None
 
 
 def _positive_int(name: str, value: int | None) -> int | None:

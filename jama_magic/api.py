@@ -8,6 +8,7 @@ from .auth import Authenticator
 from .client import client_for
 from .config import forget_connection, save_connection
 from .connections import Connection, make_connection
+from .errors import JamaUsageError
 from .request import NO_BODY
 from .response import JamaResponse
 from .secrets import Secret
@@ -167,9 +168,16 @@ def start_sandbox(
     if session.sandbox is None:
         from .sandbox import Sandbox  # late: the sandbox needs the `sandbox` extra
 
-        session.sandbox = Sandbox(
-            port=port, latency=latency_ms / 1000.0, rate_limit=rate_limit, items=items, seed=seed
-        ).start()
+        try:
+            session.sandbox = Sandbox(
+                port=port,
+                latency=latency_ms / 1000.0,
+                rate_limit=rate_limit,
+                items=items,
+                seed=seed,
+            ).start()
+        except (OSError, ValueError) as exc:  # a busy port, a dataset size out of range
+            raise JamaUsageError(f"cannot start the sandbox: {exc}") from None
     sb = session.sandbox
     conn = connect("sandbox", url=sb.url, username=sb.username, password=sb.password, default=True)
     return sb, conn

@@ -24,7 +24,7 @@ from dataclasses import replace
 import httpx
 
 from .connections import Connection
-from .errors import JamaProtocolError, UnauthorizedError
+from .errors import JamaProtocolError, SecretNotFoundError, UnauthorizedError
 from .response import JamaResponse, RequestView
 from .secrets import MASK, Secret, lookup_secret
 
@@ -77,6 +77,12 @@ class Authenticator:
             conn = replace(conn, password=lookup_secret(conn.nickname))
         if conn.auth_kind == "oauth" and conn.client_secret is None:
             conn = replace(conn, client_secret=lookup_secret(conn.nickname, kind="CLIENT_SECRET"))
+        for secret in (conn.password, conn.client_secret):
+            if secret is not None and not secret.encodable():
+                raise SecretNotFoundError(
+                    f"the secret of connection '{conn.nickname}' is not valid UTF-8 text "
+                    "(undecodable bytes): give it again"
+                )
         if conn is not self.connection:
             self.connection = conn
             if self._remember is not None:

@@ -39,7 +39,14 @@ from .retry import (
 from .secrets import MASK, Secret
 from .settings import Settings
 from .state import session
-from .transport import BodyTooLarge, mask_auth, read_body, translate_error, verify_option
+from .transport import (
+    BodyTooLarge,
+    mask_auth,
+    no_cookies,
+    read_body,
+    translate_error,
+    verify_option,
+)
 
 if TYPE_CHECKING:
     from .frames import NameSource
@@ -252,6 +259,7 @@ class JamaClient:
                 transport=self._transport,
                 verify=verify_option(self.connection.verify),
                 follow_redirects=True,  # httpx drops Authorization when the host changes
+                cookies=no_cookies(),  # ... but not cookies: keep none (auth is per request)
                 limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             )

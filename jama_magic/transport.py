@@ -10,6 +10,7 @@ import asyncio
 import os
 import ssl
 import tempfile
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,7 @@ __all__ = [
     "BodyTooLarge",
     "is_binary",
     "mask_auth",
+    "no_cookies",
     "read_body",
     "translate_error",
     "verify_option",
@@ -54,6 +56,16 @@ def verify_option(verify: bool | str) -> bool | ssl.SSLContext:
         raise JamaUsageError(
             f"CA bundle {verify!r} holds no usable certificate: give a PEM file"
         ) from exc
+
+
+def no_cookies() -> CookieJar:
+    """A cookie jar that keeps nothing.
+
+    Every request carries its own Authorization, so no session cookie is needed; a kept
+    one would follow a redirect to another origin (cookies ignore the port) with the
+    session it names, where httpx drops only the Authorization header.
+    """
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def translate_error(

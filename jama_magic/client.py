@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .auth import Authenticator, HeaderAuth, Remember
-from .connections import Connection
+from .connections import Connection, same_but_secrets
 from .errors import JamaRequestError, ReadOnlyError, WriteNotConfirmedError
 from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
 from .replies import build_reply, too_large, wait_too_long
-from .request import NO_BODY, JamaRequest, encode_body
+from .request import JamaRequest
 from .response import JamaResponse, RequestView
 from .retry import (
     MAX_RETRY_AFTER,
@@ -36,14 +36,15 @@ from .retry import (
     retryable_error,
     retryable_status,
 )
-from .secrets import MASK, Secret
+from .secrets import Secret
 from .settings import Settings
 from .state import session
 from .transport import (
     BodyTooLarge,
-    mask_auth,
+    build_http_request,
     no_cookies,
     read_body,
+    request_view,
     translate_error,
     verify_option,
 )
@@ -269,47 +270,10 @@ class JamaClient:
         return req.timeout or self.connection.timeout or self.settings.timeout
 
     def _build(self, req: JamaRequest) -> httpx.Request:
-        """The request with a masked Authorization (``HeaderAuth`` fills it in as it is sent)."""
-        body = encode_body(req.body)
-        # set here, not as client defaults: httpx only merges those in build_request()
-        headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        scheme = "Bearer" if self.connection.auth_kind == "oauth" else "Basic"
-        headers["Authorization"] = f"{scheme} {MASK}"
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        for name, value in req.headers:  # case-insensitive: the user's value replaces ours
-            headers[name] = value
-        timeout = self._timeout(req)
-        return httpx.Request(
-            req.method,
-            self.connection.api_root + req.url,
-            params=list(req.query),
-            headers=headers,
-            content=body,
-            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
-        )
+        return build_http_request(self.connection, req, self._timeout(req), USER_AGENT)
 
     def _view(self, req: JamaRequest, request: httpx.Request) -> RequestView:
-        conn = self.connection
-        url = str(request.url)
-        masked = tuple(
-            (k, mask_auth(v) if k.lower() == "authorization" else v)
-            for k, v in request.headers.items()
-        )
-        return RequestView(
-            method=req.method,
-            url=url,
-            relative_url=req.url + (f"?{request.url.query.decode()}" if request.url.query else ""),
-            headers=masked,
-            body=None if req.body is NO_BODY else req.body,
-            body_bytes=request.content or None,
-            nickname=conn.nickname,
-            auth_kind=conn.auth_kind,
-            username=conn.username,
-            client_id=conn.client_id,
-            base_url=conn.base_url,
-            verify=conn.verify,
-        )
+        return request_view(self.connection, req, request)
 
 
 def _retries(n: int) -> str:
@@ -328,7 +292,7 @@ def client_for(connection: Connection | str | None = None) -> JamaClient:
     conn = connection if isinstance(connection, Connection) else session.registry.get(connection)
     with session.lock:
         client = session.clients.get(conn.nickname)
-        if client is None or not _same(client.connection, conn):
+        if client is None or not same_but_secrets(client.connection, conn):
             if client is not None:
                 client.close_soon()
             client = _shared_client(conn)
@@ -341,24 +305,3 @@ def _shared_client(conn: Connection) -> JamaClient:
     session.drop(conn.nickname, keep_url=conn.base_url)  # names cached for an old URL
     client.names = lookups_for(client)
     return client
-
-
-def _same(a: Connection, b: Connection) -> bool:
-    """Equal but for secrets found later."""
-    keys = (
-        "base_url",
-        "username",
-        "client_id",
-        "api_version",
-        "verify",
-        "timeout",
-        "rate_limit",
-        "read_only",
-        "confirm_writes",
-    )
-    same = all(getattr(a, k) == getattr(b, k) for k in keys)
-    return (
-        same
-        and (b.password is None or a.password == b.password)
-        and (b.client_secret is None or a.client_secret == b.client_secret)
-    )

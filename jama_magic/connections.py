@@ -17,7 +17,7 @@ import idna
 from .errors import JamaUsageError
 from .secrets import Secret
 
-__all__ = ["API_VERSIONS", "NICKNAME", "Connection", "make_connection"]
+__all__ = ["API_VERSIONS", "NICKNAME", "Connection", "make_connection", "same_but_secrets"]
 
 NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
 SUBDOMAIN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -193,3 +193,24 @@ def _bad_port(netloc: str) -> bool:
     except ValueError:
         return True
     return False
+
+
+def same_but_secrets(a: Connection, b: Connection) -> bool:
+    """Equal but for secrets found later (a client made for ``a`` can serve ``b``)."""
+    keys = (
+        "base_url",
+        "username",
+        "client_id",
+        "api_version",
+        "verify",
+        "timeout",
+        "rate_limit",
+        "read_only",
+        "confirm_writes",
+    )
+    same = all(getattr(a, k) == getattr(b, k) for k in keys)
+    return (
+        same
+        and (b.password is None or a.password == b.password)
+        and (b.client_secret is None or a.client_secret == b.client_secret)
+    )

@@ -17,6 +17,7 @@ import httpx
 
 from .connections import Connection
 from .errors import (
+    InvalidURLError,
     JamaConnectError,
     JamaProtocolError,
     JamaRequestError,
@@ -24,20 +25,70 @@ from .errors import (
     JamaTLSError,
     JamaUsageError,
 )
-from .request import JamaRequest
+from .request import NO_BODY, JamaRequest, encode_body
+from .response import RequestView
 from .retry import tls_failure
 from .safetext import clean_line
 from .secrets import MASK
 
 __all__ = [
     "BodyTooLarge",
+    "build_http_request",
     "is_binary",
     "mask_auth",
     "no_cookies",
     "read_body",
+    "request_view",
     "translate_error",
     "verify_option",
 ]
+
+
+def build_http_request(
+    conn: Connection, req: JamaRequest, timeout: float, user_agent: str
+) -> httpx.Request:
+    """The request with a masked Authorization (``HeaderAuth`` fills it in as it is sent)."""
+    body = encode_body(req.body)
+    # set here, not as client defaults: httpx only merges those in build_request()
+    headers = httpx.Headers({"User-Agent": user_agent, "Accept": "application/json"})
+    headers["Authorization"] = f"{'Bearer' if conn.auth_kind == 'oauth' else 'Basic'} {MASK}"
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    for name, value in req.headers:  # case-insensitive: the user's value replaces ours
+        headers[name] = value
+    try:
+        return httpx.Request(
+            req.method,
+            conn.api_root + req.url,
+            params=list(req.query),
+            headers=headers,
+            content=body,
+            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+        )
+    except httpx.InvalidURL as exc:
+        raise InvalidURLError(f"httpx refused the URL of {req.method} {req.url}: {exc}") from None
+
+
+def request_view(conn: Connection, req: JamaRequest, request: httpx.Request) -> RequestView:
+    """What ``request`` sends, secret masked (for display, errors and code export)."""
+    masked = tuple(
+        (k, mask_auth(v) if k.lower() == "authorization" else v) for k, v in request.headers.items()
+    )
+    query = f"?{request.url.query.decode()}" if request.url.query else ""
+    return RequestView(
+        method=req.method,
+        url=str(request.url),
+        relative_url=req.url + query,
+        headers=masked,
+        body=None if req.body is NO_BODY else req.body,
+        body_bytes=request.content or None,
+        nickname=conn.nickname,
+        auth_kind=conn.auth_kind,
+        username=conn.username,
+        client_id=conn.client_id,
+        base_url=conn.base_url,
+        verify=conn.verify,
+    )
 
 
 def mask_auth(value: str) -> str:

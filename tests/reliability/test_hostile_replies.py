@@ -8,6 +8,8 @@ A scripted loopback server (``_hostile.HostileServer``) answers with odd
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from typing import Any
 
@@ -147,14 +149,12 @@ def test_huge_retry_after_fails_at_once(ledger: Any) -> None:
 ESCAPES = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[1A\rOK\x08\x9b31m\u202e"
 
 
-@pytest.mark.parametrize("where", ["meta.message", "reason phrase", "text body", "spring"])
+@pytest.mark.parametrize("where", ["meta.message", "text body", "spring"])
 def test_terminal_escapes_from_the_server_are_stripped(ledger: Any, where: str) -> None:
     """ANSI/OSC sequences and control characters a server sends never reach the terminal."""
     text = f"bad {ESCAPES} thing"
     reply = {
         "meta.message": json_reply(json.dumps({"meta": {"status": "Bad", "message": text}}), 400),
-        # a status line may carry only bytes 0x80-0xff besides printable ASCII: 8-bit CSI
-        "reason phrase": json_reply("{}", 400, reason="bad \x9b2J\x9b31m\x85 thing"),
         "text body": Reply(status=400, body=text.encode(), content_type="text/plain"),
         "spring": json_reply(json.dumps({"status": 400, "error": "Bad", "message": text}), 400),
     }[where]
@@ -177,6 +177,26 @@ def test_terminal_escapes_from_the_server_are_stripped(ledger: Any, where: str) 
     assert bad == []
 
 
+def test_terminal_escapes_in_whoami_are_stripped(ledger: Any) -> None:
+    """%jama whoami prints the user's names from the server: without control characters."""
+    user = {"username": f"al{ESCAPES}ice", "firstName": f"A{ESCAPES}", "lastName": "Smith\x1b[2J"}
+    reply = json_reply(json.dumps({"meta": {"status": "OK"}, "data": user}))
+    out = io.StringIO()
+    with HostileServer(lambda s, n: reply) as server:
+        jama_magic.connect("who", url=server.url, username="u", password="p", default=True)
+        with contextlib.redirect_stdout(out):
+            shell().run_line_magic("jama", "whoami")
+    printed = out.getvalue().rstrip("\n")
+    bad = [ch for ch in printed if ch in "\x1b\x07\x08\r\x9b\u202e"]
+    ledger.record(
+        "escape sequences in the user names %jama whoami prints",
+        cases=1,
+        outcome=f"printed: {printed!r}; control characters: {len(bad)}",
+        loss=len(bad),
+    )
+    assert bad == [] and "ice" in printed
+
+
 GATEWAY = {
     "nginx HTML page": (
         Reply(
@@ -186,6 +206,15 @@ GATEWAY = {
             content_type="text/html",
         ),
         "502 Bad Gateway",
+    ),
+    "a proxy's HTML page": (
+        Reply(
+            status=403,
+            body=b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'>\n<title>\n  Access "
+            b"Denied &amp; Logged \x1b[31m- Corporate Proxy</title></head><body>...</body></html>",
+            content_type="text/html",
+        ),
+        '"Access Denied & Logged - Corporate Proxy"',
     ),
     "HTML with a long title": (
         Reply(

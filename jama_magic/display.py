@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -72,6 +73,8 @@ def body_text(body: Any) -> str:
         return ""
     if isinstance(body, bytes):
         return f"<{len(body)} bytes of binary data>"
+    if isinstance(body, PurePath):  # a binary body too large to hold (max_body_mb)
+        return f"<binary data saved to {body}>"
     if isinstance(body, str):
         return body
     return json.dumps(body, indent=2, ensure_ascii=False)

@@ -87,6 +87,10 @@ def load_json(template: str, evaluate: Evaluate) -> Any:
         raise InvalidJSONError(f"invalid JSON in the cell body at {where}: {exc.msg}") from None
     except ValueError as exc:
         raise InvalidJSONError(f"invalid JSON in the cell body: {exc}") from None
+    except RecursionError:
+        raise InvalidJSONError(
+            "the cell body is nested too deeply to read as JSON (more than ~1000 levels)"
+        ) from None
 
 
 def _render(template: str, evaluate: Evaluate) -> _Output:

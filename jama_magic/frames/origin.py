@@ -96,6 +96,8 @@ def item_origins(rows: Iterable[Mapping[str, Any]]) -> dict[int, ItemOrigin]:
     """The :class:`ItemOrigin` of every raw Jama item with an ``id`` and ``fields``."""
     found: dict[int, ItemOrigin] = {}
     for row in rows:
+        if not isinstance(row, Mapping):  # not an item (a list of ids, or a hostile reply)
+            continue
         fields = row.get("fields")
         if type(row.get("id")) is int and isinstance(fields, Mapping):
             found[row["id"]] = ItemOrigin(

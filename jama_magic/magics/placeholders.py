@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidJSONError, PlaceholderError
+from ..safetext import clean_line
 
 __all__ = ["InvalidJSONError", "PlaceholderError", "load_json", "render"]
 
@@ -144,7 +145,7 @@ def _compiles(expr: str) -> bool:
 
 
 def _fill(expr: str, template: str, start: int, evaluate: Evaluate, in_string: bool) -> str:
-    label = f"placeholder {{{{ {expr} }}}} at {_where(template, start)}"
+    label = f"placeholder {{{{ {clean_line(expr, 80)} }}}} at {_where(template, start)}"
     if not expr:
         raise PlaceholderError(f"empty {label}: put a Python expression between the braces")
     value = _evaluate(expr, label, evaluate)
@@ -163,9 +164,11 @@ def _evaluate(expr: str, label: str, evaluate: Evaluate) -> Any:
         name = getattr(exc, "name", None) or str(exc)
         raise PlaceholderError(f"undefined name '{name}' in {label}") from None
     except SyntaxError as exc:
-        raise PlaceholderError(f"invalid Python in {label}: {exc.msg}") from None
+        raise PlaceholderError(f"invalid Python in {label}: {clean_line(exc.msg)}") from None
     except Exception as exc:
-        raise PlaceholderError(f"{label} raised {type(exc).__name__}: {exc}") from None
+        raise PlaceholderError(
+            f"{label} raised {type(exc).__name__}: {clean_line(exc, 200)}"
+        ) from None
 
 
 class _Unsupported(TypeError):
@@ -181,7 +184,7 @@ def _encode(value: Any, label: str) -> str:
             f"{label}: a value of type {exc} is not JSON; convert it, e.g. str(...) or list(...)"
         ) from None
     except (TypeError, ValueError) as exc:
-        raise PlaceholderError(f"{label}: not JSON ({exc})") from None
+        raise PlaceholderError(f"{label}: not JSON ({clean_line(exc, 200)})") from None
 
 
 def _frame_value(value: Any) -> Any:

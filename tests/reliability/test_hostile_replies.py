@@ -58,7 +58,7 @@ ENVELOPES = {
 def test_malformed_envelope_is_one_protocol_error(ledger: Any, case: str, paging: bool) -> None:
     """A reply whose envelope Jama would never send is a one-line JamaProtocolError."""
     with HostileServer(serve(ENVELOPES[case])) as server:
-        jama_magic.connect("h", url=server.url, username="u", password="p")
+        jama_magic.connect("h", url=server.url, username="u", password="p", check=False)
         with pytest.raises(JamaError) as info:
             resp = jama_magic.request("GET", "/items", all_pages=paging)
             resp.to_dataframe(resolve=True)
@@ -87,7 +87,9 @@ def test_odd_rows_under_df_never_escape(ledger: Any, case: str) -> None:
     """--df of odd row shapes gives a table or one JamaError line, never a raw exception."""
     ip = shell()
     with HostileServer(serve(page(data=ROWS[case]))) as server:
-        jama_magic.connect("d", url=server.url, username="u", password="p", default=True)
+        jama_magic.connect(
+            "d", url=server.url, username="u", password="p", default=True, check=False
+        )
         result = ip.run_cell("_df = %jama GET /items --df", store_history=False)
     error = result.error_in_exec
     outcome = "table" if error is None else f"{type(error).__name__}: {error}"
@@ -117,7 +119,7 @@ def test_odd_retry_after_is_never_a_raw_exception(ledger: Any, value: str) -> No
         return json_reply(page())
 
     with HostileServer(script) as server:
-        jama_magic.connect("r", url=server.url, username="u", password="p")
+        jama_magic.connect("r", url=server.url, username="u", password="p", check=False)
         try:
             outcome = f"{jama_magic.request('GET', '/items').status_code}"
         except JamaError as exc:
@@ -132,7 +134,9 @@ def test_huge_retry_after_fails_at_once(ledger: Any) -> None:
     for status in (429, 503):
         reply = json_reply("{}", status, headers={"Retry-After": days})
         with HostileServer(lambda s, n, r=reply: r) as server:
-            jama_magic.connect("big", url=server.url, username="u", password="p", default=True)
+            jama_magic.connect(
+                "big", url=server.url, username="u", password="p", default=True, check=False
+            )
             with pytest.raises(JamaHTTPError) as info:
                 jama_magic.request("GET", "/items")
             sent = len(server.seen)
@@ -160,7 +164,9 @@ def test_terminal_escapes_from_the_server_are_stripped(ledger: Any, where: str) 
     }[where]
     ip = shell()
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("esc", url=server.url, username="u", password="p", default=True)
+        jama_magic.connect(
+            "esc", url=server.url, username="u", password="p", default=True, check=False
+        )
         with pytest.raises(JamaHTTPError) as info:
             jama_magic.request("GET", "/items")
         resp = info.value.response
@@ -183,7 +189,9 @@ def test_terminal_escapes_in_whoami_are_stripped(ledger: Any) -> None:
     reply = json_reply(json.dumps({"meta": {"status": "OK"}, "data": user}))
     out = io.StringIO()
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("who", url=server.url, username="u", password="p", default=True)
+        jama_magic.connect(
+            "who", url=server.url, username="u", password="p", default=True, check=False
+        )
         with contextlib.redirect_stdout(out):
             shell().run_line_magic("jama", "whoami")
     printed = out.getvalue().rstrip("\n")
@@ -256,7 +264,9 @@ def test_gateway_error_bodies_are_quoted(ledger: Any, case: str) -> None:
     """An error page is quoted (its title, or the message), on one bounded line."""
     reply, expected = GATEWAY[case]
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("gw", url=server.url, username="u", password="p", default=True)
+        jama_magic.connect(
+            "gw", url=server.url, username="u", password="p", default=True, check=False
+        )
         with pytest.raises(JamaHTTPError) as info:
             jama_magic.request("POST", "/items", body={})
     shown = assert_clean_message(info.value)
@@ -283,7 +293,7 @@ def test_json_reply_over_the_limit_is_refused_before_parsing(ledger: Any, declar
     sent: list[int] = []
     reply = Reply(body=big_body(256, sent), length=256 * MIB + 3 if declared else None)
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("big", url=server.url, username="u", password="p")
+        jama_magic.connect("big", url=server.url, username="u", password="p", check=False)
         with pytest.raises(JamaProtocolError) as info:
             jama_magic.request("GET", "/items")
         requests = len(server.seen)
@@ -304,7 +314,7 @@ def test_binary_reply_over_the_limit_is_streamed_to_a_file(ledger: Any) -> None:
     chunk = bytes(range(256)) * 4096  # 1 MiB
     reply = Reply(body=[chunk] * 5, length=5 * MIB, content_type="application/octet-stream")
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("bin", url=server.url, username="u", password="p")
+        jama_magic.connect("bin", url=server.url, username="u", password="p", check=False)
         resp = jama_magic.request("GET", "/attachments/1/file")
     path = resp.body
     try:
@@ -326,6 +336,6 @@ def test_small_binary_reply_stays_bytes() -> None:
     """A binary reply under max_body_mb is ``bytes``, as before."""
     reply = Reply(body=b"\x89PNG\r\n" + bytes(1000), content_type="image/png")
     with HostileServer(lambda s, n: reply) as server:
-        jama_magic.connect("png", url=server.url, username="u", password="p")
+        jama_magic.connect("png", url=server.url, username="u", password="p", check=False)
         resp = jama_magic.request("GET", "/attachments/1/file")
     assert resp.body == b"\x89PNG\r\n" + bytes(1000) and not resp.warnings

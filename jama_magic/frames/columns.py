@@ -21,7 +21,9 @@ class Column:
 
     ``source`` is the dotted path in the Jama object, ``field_type`` the Jama
     ``fieldType`` when known (plus ``"NAME"`` once ids were resolved),
-    ``ref`` the kind of object the values point to (``"users"``...).
+    ``ref`` the kind of object the values point to (``"users"``...);
+    ``refs``, when rows point to objects of different kinds (``parent``: an
+    item or the project), the kind of each row instead.
     """
 
     name: str
@@ -32,6 +34,7 @@ class Column:
     ref: str | None = None
     label: str | None = None
     field_key: str | None = None
+    refs: list[str | None] | None = None
 
 
 class ColumnTree:

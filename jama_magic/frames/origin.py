@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import JamaUsageError
+from .resolve import display_name
 
 if TYPE_CHECKING:
     import pandas
@@ -89,7 +90,7 @@ class FrameOrigin:
 
     def type_name(self, item_type: int | None) -> str:
         obj = self.item_types.get(item_type or -1) or {}
-        return str(obj.get("display") or obj.get("typeKey") or f"item type {item_type}")
+        return display_name("itemtypes", obj) or f"item type {item_type}"
 
 
 def item_origins(rows: Iterable[Mapping[str, Any]]) -> dict[int, ItemOrigin]:

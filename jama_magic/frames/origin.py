@@ -61,6 +61,7 @@ class ItemOrigin:
     modified: str | None
     document_key: str | None
     fields: Mapping[str, Any]
+    locked_by: int | None = None  # the user holding the item's lock when it was read
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -106,8 +107,16 @@ def item_origins(rows: Iterable[Mapping[str, Any]]) -> dict[int, ItemOrigin]:
                 modified=row.get("modifiedDate"),
                 document_key=row.get("documentKey"),
                 fields=fields,
+                locked_by=_lock_holder(row.get("lock")),
             )
     return found
+
+
+def _lock_holder(lock: Any) -> int | None:
+    if not isinstance(lock, Mapping) or not lock.get("locked"):
+        return None
+    holder = lock.get("lockedBy")
+    return holder if type(holder) is int else None
 
 
 def attach_origin(frame: pandas.DataFrame, origin: FrameOrigin) -> pandas.DataFrame:

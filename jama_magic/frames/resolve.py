@@ -79,6 +79,7 @@ def resolve_columns(
     """Replace ids by names in every column with a reference kind that can be resolved
     (``index``: the rows' ids, whose ``documentKey`` names them as items)."""
     wanted = _ids_by_kind(columns)
+    _add_row_kinds(wanted, columns)
     own = _own_keys(columns, index, wanted.get("items"))
     tables = {kind: _names_for(kind, ids, linked, names, own) for kind, ids in wanted.items()}
     _warn_if_gone(wanted, tables, names)
@@ -100,16 +101,13 @@ def _warn_if_gone(
         )
 
 
-def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
-    wanted: dict[str, set[int]] = {}
+def _add_row_kinds(wanted: dict[str, set[int]], columns: list[Column]) -> None:
+    """The ids of columns with a kind per row (``parent``), added under each row's kind."""
     for column in columns:
-        if column.ref is not None:
-            wanted.setdefault(column.ref, set()).update(_ids(column.values))
-        elif column.refs is not None:
+        if column.refs is not None:
             for kind, value in zip(column.refs, column.values, strict=True):
                 if kind is not None and type(value) is int:
                     wanted.setdefault(kind, set()).add(value)
-    return wanted
 
 
 def _own_keys(
@@ -121,6 +119,25 @@ def _own_keys(
         return {}
     pairs = zip(index, keys, strict=True)
     return {i: key for i, key in pairs if i in wanted and isinstance(key, str) and key}
+
+
+def _resolved_per_row(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
+    """A column whose rows point to different kinds (``parent``): each row by its own kind."""
+    if not any(tables.get(kind or "") for kind in set(column.refs or ())):
+        return column
+    values = [
+        None if value is None else (tables.get(kind or "") or {}).get(value) or str(value)
+        for kind, value in zip(column.refs or (), column.values, strict=True)
+    ]
+    return replace(column, values=values, field_type="NAME")
+
+
+def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
+    wanted: dict[str, set[int]] = {}
+    for column in columns:
+        if column.ref is not None:
+            wanted.setdefault(column.ref, set()).update(_ids(column.values))
+    return wanted
 
 
 def _ids(values: list[Any]) -> set[int]:
@@ -188,14 +205,3 @@ def _name(value: Any, table: Mapping[int, str]) -> Any:
     if type(value) is list:
         return [_name(part, table) for part in value]
     return table.get(value) or str(value)
-
-
-def _resolved_per_row(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
-    """A column whose rows point to different kinds (``parent``): each row by its own kind."""
-    if not any(tables.get(kind or "") for kind in set(column.refs or ())):
-        return column
-    values = [
-        None if value is None else (tables.get(kind or "") or {}).get(value) or str(value)
-        for kind, value in zip(column.refs or (), column.values, strict=True)
-    ]
-    return replace(column, values=values, field_type="NAME")

@@ -260,7 +260,8 @@ class JamaResponse:
         """The DataFrame view of a list body (see ``jama_magic.frames``).
 
         ``resolve=True`` shows names instead of ids (relationship types by name,
-        ``fromItem``/``toItem`` and item fields as document keys); ``items``: items at
+        ``fromItem``/``toItem``, item fields and an item ``parent`` as document keys, a
+        project ``parent`` as the project's name); ``items``: items at
         hand (dicts, or a frame with ``documentKey``) to take document keys from.
         """
         from .frames import to_dataframe

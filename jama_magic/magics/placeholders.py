@@ -28,13 +28,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidJSONError, PlaceholderError
+from ..frames.missing import is_missing
 from ..safetext import clean_line
 
 __all__ = ["InvalidJSONError", "PlaceholderError", "load_json", "render"]
@@ -193,7 +193,7 @@ def _frame_value(value: Any) -> Any:
         return [_frame_value(part) for part in value]
     if isinstance(value, dict):
         return {key: _frame_value(part) for key, part in value.items()}
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return _jama_time(value)
@@ -202,13 +202,6 @@ def _frame_value(value: Any) -> Any:
     if type(value).__name__ == "datetime64":  # numpy: through its datetime
         return _frame_value(value.astype("datetime64[us]").item())
     return value
-
-
-def _missing(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isnan(value)
-    kind = type(value).__name__
-    return kind in ("NAType", "NaTType") or (kind.startswith("float") and value != value)
 
 
 def _jama_time(moment: dt.datetime) -> str:

@@ -13,7 +13,7 @@ from .auth import Authenticator
 from .client import JamaClient, client_for
 from .config import forget_connection, save_connection
 from .connection import Connection, ConnectionRedefinedWarning, changes, make_connection
-from .errors import JamaError
+from .errors import JamaError, JamaUsageError
 from .request import NO_BODY
 from .response import JamaResponse
 from .secrets import Secret
@@ -241,9 +241,16 @@ def start_sandbox(
     if session.sandbox is None:
         from .sandbox import Sandbox  # late: the sandbox needs the `sandbox` extra
 
-        session.sandbox = Sandbox(
-            port=port, latency=latency_ms / 1000.0, rate_limit=rate_limit, items=items, seed=seed
-        ).start()
+        try:
+            session.sandbox = Sandbox(
+                port=port,
+                latency=latency_ms / 1000.0,
+                rate_limit=rate_limit,
+                items=items,
+                seed=seed,
+            ).start()
+        except (OSError, ValueError) as exc:  # a busy port, a dataset size out of range
+            raise JamaUsageError(f"cannot start the sandbox: {exc}") from None
     sb = session.sandbox
     # no check: the sandbox was just started with these very credentials
     conn = connect(

@@ -15,27 +15,40 @@ import asyncio
 import concurrent.futures
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .auth import Authenticator, Remember
-from .connection import Connection
-from .errors import (
-    JamaRequestError,
-    ReadOnlyError,
-    WriteNotConfirmedError,
-)
+from .auth import Authenticator, HeaderAuth, Remember
+from .connection import Connection, same_but_secrets
+from .errors import JamaRequestError, ReadOnlyError, WriteNotConfirmedError
 from .lookups import lookups_for
 from .paging import Progress, fetch_pages
 from .ratelimit import TokenBucket
-from .request import NO_BODY, JamaRequest, encode_body
+from .replies import build_reply, too_large, wait_too_long
+from .request import JamaRequest
 from .response import JamaResponse, Paging, RequestView
-from .retry import RetryBudget, backoff, retry_after, retryable_error, retryable_status
-from .secrets import MASK
+from .retry import (
+    MAX_RETRY_AFTER,
+    RetryBudget,
+    backoff,
+    retry_after,
+    retryable_error,
+    retryable_status,
+)
+from .secrets import Secret
 from .settings import Settings
 from .state import session
-from .transport import mask_auth, translate_error, verify_option
+from .transport import (
+    BodyTooLarge,
+    build_http_request,
+    no_cookies,
+    read_body,
+    request_view,
+    translate_error,
+    verify_option,
+)
 
 if TYPE_CHECKING:
     from .frames import NameSource
@@ -122,8 +135,7 @@ class JamaClient:
 
     def prepare(self, req: JamaRequest) -> RequestView:
         """What ``send`` would send, secret masked (for ``--dry-run``)."""
-        scheme = "Bearer" if self.connection.auth_kind == "oauth" else "Basic"
-        return self._view(req, self._build(req, f"{scheme} {MASK}"))
+        return self._view(req, self._build(req))
 
     def close(self) -> None:
         """Close the connection pool (waits for it)."""
@@ -189,13 +201,17 @@ class JamaClient:
                 renewed = True
                 continue
             if self._may_retry(attempt, budget, retryable_status(req.method, resp.status_code)):
-                await self._wait_to_retry(resp, attempt)
+                await self._wait_to_retry(
+                    resp, attempt, retry_after(resp.headers.get("retry-after"))
+                )
                 attempt += 1
                 continue
             return resp
 
-    async def _wait_to_retry(self, resp: JamaResponse, attempt: int) -> None:
-        delay = backoff(attempt, retry_after(resp.headers.get("retry-after")))
+    async def _wait_to_retry(self, resp: JamaResponse, attempt: int, asked: float | None) -> None:
+        if asked is not None and asked > MAX_RETRY_AFTER:
+            raise wait_too_long(resp, asked)
+        delay = backoff(attempt, asked)
         if resp.status_code == 429:
             # the environment is over its limit: hold back every request of this connection;
             # the next acquire() waits the pause out
@@ -206,28 +222,50 @@ class JamaClient:
     def _may_retry(self, attempt: int, budget: RetryBudget, retryable: bool) -> bool:
         return retryable and attempt < self.settings.retries and budget.take()
 
-    async def _once(self, req: JamaRequest, *, retries: int) -> tuple[JamaResponse, str]:
-        """One HTTP exchange and the Authorization value it used."""
+    async def _once(self, req: JamaRequest, *, retries: int) -> tuple[JamaResponse, Secret]:
+        """One HTTP exchange and the Authorization value it used (a ``Secret`` throughout:
+        a verbose traceback prints the locals of every frame it passed)."""
         timeout = self._timeout(req)
         began = time.monotonic()
         try:
             http = self._client()
             auth = await self._auth.header(http, timeout=timeout)
-            request = self._build(req, auth)
+            request = self._build(req)
             # httpx's timeout bounds each read; this bounds the whole exchange
-            resp = await asyncio.wait_for(http.send(request), timeout)
+            resp, content = await asyncio.wait_for(self._send(http, request, auth, req), timeout)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:
-            error = translate_error(exc, req, self.connection, timeout)
+            error: JamaRequestError = translate_error(exc, req, self.connection, timeout)
+        except BodyTooLarge as exc:
+            limit = self.settings.max_body_mb
+            error = too_large(exc.size, limit, self._view(req, request), self.connection.host)
         else:
-            view = self._view(req, request)
-            elapsed = time.monotonic() - began
-            built = JamaResponse.from_httpx(
-                resp, view, elapsed=elapsed, retries=retries, names=self.names
+            view, elapsed = self._view(req, request), time.monotonic() - began
+            built = build_reply(
+                resp,
+                content,
+                view,
+                host=self.connection.host,
+                elapsed=elapsed,
+                retries=retries,
+                names=self.names,
             )
             return built, auth
         # raised outside the except block: the httpx exception (whose request holds the
         # real Authorization header) must not ride along as __cause__ or __context__
         raise error
+
+    async def _send(
+        self, http: httpx.AsyncClient, request: httpx.Request, auth: Secret, req: JamaRequest
+    ) -> tuple[httpx.Response, bytes | Path]:
+        """Send, and read the body as a stream (bounded: ``max_body_mb``). Writes never
+        follow a redirect: that would send them again, or as a GET."""
+        resp = await http.send(
+            request, auth=HeaderAuth(auth), follow_redirects=not req.is_write, stream=True
+        )
+        try:
+            return resp, await read_body(resp, self.settings.max_body_mb * 2**20)
+        finally:
+            await resp.aclose()
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
@@ -235,6 +273,7 @@ class JamaClient:
                 transport=self._transport,
                 verify=verify_option(self.connection.verify),
                 follow_redirects=True,  # httpx drops Authorization when the host changes
+                cookies=no_cookies(),  # ... but not cookies: keep none (auth is per request)
                 limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             )
@@ -243,47 +282,11 @@ class JamaClient:
     def _timeout(self, req: JamaRequest) -> float:
         return req.timeout or self.connection.timeout or self.settings.timeout
 
-    def _build(self, req: JamaRequest, auth_header: str) -> httpx.Request:
-        body = encode_body(req.body)
-        # set here, not as client defaults: httpx only merges those in build_request()
-        headers = httpx.Headers({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        headers["Authorization"] = auth_header
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        for name, value in req.headers:  # case-insensitive: the user's value replaces ours
-            headers[name] = value
-        timeout = self._timeout(req)
-        return httpx.Request(
-            req.method,
-            self.connection.api_root + req.url,
-            params=list(req.query),
-            headers=headers,
-            content=body,
-            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
-        )
+    def _build(self, req: JamaRequest) -> httpx.Request:
+        return build_http_request(self.connection, req, self._timeout(req), USER_AGENT)
 
     def _view(self, req: JamaRequest, request: httpx.Request) -> RequestView:
-        conn = self.connection
-        url = str(request.url)
-        masked = tuple(
-            (k, mask_auth(v) if k.lower() == "authorization" else v)
-            for k, v in request.headers.items()
-        )
-        return RequestView(
-            method=req.method,
-            url=url,
-            relative_url=req.url + (f"?{request.url.query.decode()}" if request.url.query else ""),
-            headers=masked,
-            body=None if req.body is NO_BODY else req.body,
-            body_bytes=request.content or None,
-            nickname=conn.nickname,
-            auth_kind=conn.auth_kind,
-            username=conn.username,
-            client_id=conn.client_id,
-            base_url=conn.base_url,
-            verify=conn.verify,
-            paging=self._paging(req),
-        )
+        return request_view(self.connection, req, request, paging=self._paging(req))
 
     def _paging(self, req: JamaRequest) -> Paging | None:
         if not (req.all_pages or req.limit):
@@ -307,7 +310,7 @@ def client_for(connection: Connection | str | None = None) -> JamaClient:
     conn = connection if isinstance(connection, Connection) else session.registry.get(connection)
     with session.lock:
         client = session.clients.get(conn.nickname)
-        if client is None or not _same(client.connection, conn):
+        if client is None or not same_but_secrets(client.connection, conn):
             if client is not None:
                 client.close_soon()
             client = _shared_client(conn)
@@ -320,24 +323,3 @@ def _shared_client(conn: Connection) -> JamaClient:
     session.drop(conn.nickname, keep_url=conn.base_url)  # names cached for an old URL
     client.names = lookups_for(client)
     return client
-
-
-def _same(a: Connection, b: Connection) -> bool:
-    """Equal but for secrets found later."""
-    keys = (
-        "base_url",
-        "username",
-        "client_id",
-        "api_version",
-        "verify",
-        "timeout",
-        "rate_limit",
-        "read_only",
-        "confirm_writes",
-    )
-    same = all(getattr(a, k) == getattr(b, k) for k in keys)
-    return (
-        same
-        and (b.password is None or a.password == b.password)
-        and (b.client_secret is None or a.client_secret == b.client_secret)
-    )

@@ -7,12 +7,21 @@ user config dir of ``jama_magic``::
     subdomain = "example-subdomain"
     username = "alice"
     read_only = true
+
+Saving is a read-modify-write of the whole file, so it runs under a lock file
+(``connections.toml.lock``, the ``filelock`` package): two notebooks saving at
+once both keep their connections. The new file is written to a unique
+temporary file and atomically replaces the old one, so a reader never sees
+half a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,27 +148,57 @@ def _entry(conn: Connection) -> dict[str, Any]:
 def save_connection(conn: Connection, path: Path | None = None) -> Path:
     """Add or replace ``conn`` in the file, without its secrets."""
     path = path or config_path()
-    table = _read(path)
-    table.setdefault("connections", {})[conn.nickname] = _entry(conn)
-    _write(path, table)
+    with _locked(path):
+        table = _read(path)
+        table.setdefault("connections", {})[conn.nickname] = _entry(conn)
+        _write(path, table)
     return path
 
 
 def forget_connection(nickname: str, path: Path | None = None) -> bool:
     """Remove ``nickname`` from the file; whether it was there."""
     path = path or config_path()
-    table = _read(path)
-    if nickname not in table.get("connections", {}):
-        return False
-    del table["connections"][nickname]
-    _write(path, table)
+    with _locked(path):
+        table = _read(path)
+        if nickname not in table.get("connections", {}):
+            return False
+        del table["connections"][nickname]
+        _write(path, table)
     return True
 
 
+LOCK_TIMEOUT = 30.0
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold the config file's lock (another process saving waits its turn)."""
+    from filelock import FileLock, Timeout
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT)
+        with lock:
+            yield
+    except Timeout:
+        raise ConfigFileError(
+            f"{path} is locked by another process (for over {LOCK_TIMEOUT:g} s): try again, "
+            f"or remove {path}.lock if no other jama_magic is running"
+        ) from None
+    except OSError as exc:
+        raise ConfigFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def _write(path: Path, table: dict[str, Any]) -> None:
+    """Write ``table`` to a unique temporary file beside ``path``, then replace ``path``."""
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(table), encoding="utf-8")
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(tomli_w.dumps(table))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

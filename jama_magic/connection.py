@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpx
+import idna
+
 from .errors import JamaUsageError
 from .secrets import Secret
 
@@ -21,6 +24,7 @@ __all__ = [
     "ConnectionRedefinedWarning",
     "changes",
     "make_connection",
+    "same_but_secrets",
 ]
 
 NICKNAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -118,6 +122,11 @@ def make_connection(
         raise JamaUsageError(f"api_version must be one of {', '.join(API_VERSIONS)}")
     if not (username or client_id):
         raise JamaUsageError(f"connection '{nickname}' needs a username (or --client-id for OAuth)")
+    if username and client_id:
+        raise JamaUsageError(
+            f"connection '{nickname}': give a username (Basic auth) or a client id (OAuth), "
+            "not both: OAuth would ignore the username"
+        )
     _check_number("timeout", timeout)
     _check_number("rate_limit", rate_limit)
     return Connection(
@@ -191,10 +200,30 @@ def _check_url(url: str) -> str:
         )
     if parts.query or parts.fragment:
         raise JamaUsageError(f"the base URL {shown!r} must not carry a query or fragment")
+    _check_host(shown, parts.hostname)
     path = parts.path.rstrip("/")
     if path.endswith(("/rest/latest", "/rest/v1", "/rest/labs")):
         path = path.rsplit("/rest/", 1)[0]  # people paste the API root
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _check_host(shown: str, host: str) -> None:
+    """The host as httpx will send it: an IDNA name (``☃.example`` is not), or an IP."""
+    try:
+        httpx.URL(f"http://{host if ':' not in host else f'[{host}]'}/")
+        for label in host.split("."):
+            if label[:4].lower() == "xn--":  # an ASCII A-label: httpx passes it unchecked
+                idna.decode(label)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise JamaUsageError(
+            f"invalid host in the base URL {shown!r} ({_reason(exc)}): check the spelling"
+        ) from None
+    if any(not label for label in host.rstrip(".").split(".")):
+        raise JamaUsageError(f"invalid host in the base URL {shown!r}: it has an empty label")
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
 
 
 def _bad_port(netloc: str) -> bool:
@@ -203,3 +232,24 @@ def _bad_port(netloc: str) -> bool:
     except ValueError:
         return True
     return False
+
+
+def same_but_secrets(a: Connection, b: Connection) -> bool:
+    """Equal but for secrets found later (a client made for ``a`` can serve ``b``)."""
+    keys = (
+        "base_url",
+        "username",
+        "client_id",
+        "api_version",
+        "verify",
+        "timeout",
+        "rate_limit",
+        "read_only",
+        "confirm_writes",
+    )
+    same = all(getattr(a, k) == getattr(b, k) for k in keys)
+    return (
+        same
+        and (b.password is None or a.password == b.password)
+        and (b.client_secret is None or a.client_secret == b.client_secret)
+    )

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from . import theme
 from .errors import (
     ForbiddenError,
     JamaConnectError,
@@ -72,6 +74,8 @@ def body_text(body: Any) -> str:
         return ""
     if isinstance(body, bytes):
         return f"<{len(body)} bytes of binary data>"
+    if isinstance(body, PurePath):  # a binary body too large to hold (max_body_mb)
+        return f"<binary data saved to {body}>"
     if isinstance(body, str):
         return body
     return json.dumps(body, indent=2, ensure_ascii=False)
@@ -105,19 +109,20 @@ def render_text(resp: JamaResponse) -> str:
 
 
 def render_html(resp: JamaResponse, *, rows: int | None = None) -> str:
-    """HTML summary: status line, then a table preview, pretty JSON or Jama's error.
+    """HTML summary: status line, then a table preview, pretty JSON or Jama's error
+    (colours from :mod:`jama_magic.theme`, so it reads in JupyterLab's dark theme too).
 
     ``rows``: rows of the table preview (default: the ``display_rows`` setting).
     """
     if rows is None:
         rows = session.settings.display_rows
-    color = "#2e7d32" if resp.ok else "#c62828"
+    color = theme.OK if resp.ok else theme.ERROR
     head = (
-        f'<div class="jama-response"><div style="font-family:monospace;color:{color}">'
+        f'<div class="jama-response"><div style="font-family:{theme.MONO};color:{color}">'
         f"{html.escape(summary_line(resp))}</div>"
     )
     parts = [head]
-    parts += [f'<div style="color:#e65100">⚠ {html.escape(w)}</div>' for w in resp.warnings]
+    parts += [f'<div style="color:{theme.WARN}">⚠ {html.escape(w)}</div>' for w in resp.warnings]
     if not resp.ok and resp.message:
         parts.append(f"<div><b>Jama says:</b> {html.escape(resp.message)}</div>")
     parts.append(_preview(resp, rows))

@@ -20,8 +20,9 @@ line that says what went wrong and never contains a secret::
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
     │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
     │   ├── JamaTimeoutError
-    │   └── JamaProtocolError
+    │   └── JamaProtocolError     (UnusableReplyError: too large or malformed; not retried)
     └── JamaHTTPError             an error response: ``.response``, Jama's ``.message``
+        ├── RedirectedWriteError  a write answered with a redirect (not followed)
         ├── BadRequestError 400, UnauthorizedError 401, ForbiddenError 403, NotFoundError 404,
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
@@ -33,6 +34,8 @@ How an error is shown (one line with a hint) is in ``display.py``.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from .safetext import clean_line
 
 if TYPE_CHECKING:
     from .response import JamaResponse
@@ -61,10 +64,12 @@ __all__ = [
     "PlaceholderError",
     "RateLimitedError",
     "ReadOnlyError",
+    "RedirectedWriteError",
     "SecretNotFoundError",
     "ServerError",
     "UnauthorizedError",
     "UnknownConnectionError",
+    "UnusableReplyError",
     "WriteNotConfirmedError",
     "error_for_status",
 ]
@@ -155,6 +160,11 @@ class JamaProtocolError(JamaRequestError):
     """The connection dropped or the body was cut short or unreadable."""
 
 
+class UnusableReplyError(JamaProtocolError):
+    """A reply arrived but cannot be used: over the size limit, or shaped as Jama never
+    answers (retrying would get the same)."""
+
+
 class JamaHTTPError(JamaError):
     """The server answered with a 4xx or 5xx status."""
 
@@ -198,6 +208,21 @@ class ServerError(JamaHTTPError):
     """5xx: the server failed."""
 
 
+class RedirectedWriteError(JamaHTTPError):
+    """3xx to a POST/PUT/PATCH/DELETE: not followed, since following would send the write
+    again (or turn it into a GET, as browsers do with 301/302/303)."""
+
+    def __init__(self, response: JamaResponse) -> None:
+        super().__init__(response)
+        where = response.headers.get("location") or "nowhere (no Location header)"
+        self.args = (
+            f"{response.status_code} {response.reason}: the server redirects "
+            f"{response.method} {response.relative_url} to {clean_line(where, 200)}; the "
+            f"{response.method} was sent once and not followed: check whether it took effect, "
+            "and the connection's base URL",
+        )
+
+
 _BY_STATUS: dict[int, type[JamaHTTPError]] = {
     400: BadRequestError,
     401: UnauthorizedError,
@@ -224,4 +249,4 @@ def _http_line(response: JamaResponse) -> str:
 
 
 def _flatten(text: Any) -> str:
-    return " ".join(str(text).split())
+    return clean_line(text, 2000)

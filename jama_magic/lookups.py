@@ -40,7 +40,7 @@ from .errors import ForbiddenError, NotFoundError
 from .frames.resolve import display_name
 from .state import session
 
-__all__ = ["CachedNames", "ConnectionLookups", "lookups_for"]
+__all__ = ["CachedNames", "ConnectionLookups", "lookups_for", "relationship_type_names"]
 
 _BULK = {
     "itemtypes": ("/itemtypes", None),
@@ -255,3 +255,10 @@ def lookups_for(client: _Client) -> ConnectionLookups:
         # Keep the cache but talk through the newest client of this connection.
         lookups.client = client
         return lookups
+
+
+def relationship_type_names(client: _Client) -> dict[int, str]:
+    """Every relationship type of ``client``'s connection, id → name (the id as text when
+    nameless), read once a session: how traces and diffs name relationship types."""
+    found = lookups_for(client).all("relationshiptypes")
+    return {key: display_name("relationshiptypes", obj) or str(key) for key, obj in found.items()}

@@ -41,6 +41,11 @@ class ConnectionRegistry:
     def get(self, nickname: str | None = None) -> Connection:
         """The connection called ``nickname``, or the default one."""
         self._ensure_loaded()
+        if nickname is not None and not (isinstance(nickname, str) and nickname.strip()):
+            raise UnknownConnectionError(
+                f"empty connection name {nickname!r}: give a nickname, or leave -c out for the "
+                f"default ({self._default or 'none yet'})"
+            )
         name = nickname or self._default
         if name is None:
             raise UnknownConnectionError(

@@ -21,9 +21,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .errors import BodyError, InvalidURLError, JamaUsageError
+from .pairs import Pairs, normalize_headers, normalize_query
 
 __all__ = [
     "METHODS",
@@ -38,10 +39,8 @@ __all__ = [
 
 METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_FORBIDDEN_HEADERS = {"authorization", "host", "cookie", "proxy-authorization"}
-
-Pairs = tuple[tuple[str, str], ...]
+MAX_URL_LENGTH = 32 * 1024  # servers refuse far shorter ones (Tomcat: 8 KiB of headers)
+_PAGING_KEYS = ("startAt", "maxResults")
 
 
 class _NoBody:
@@ -87,11 +86,20 @@ class JamaRequest:
         path, url_query = split_url(check_relative_url(self.url))
         if self.body is not NO_BODY and method == "GET":
             raise BodyError("a GET request takes no body: remove it or use POST/PUT/PATCH")
+        if method in WRITE_METHODS and (self.all_pages or self.limit is not None):
+            raise JamaUsageError(
+                f"--all/--limit (all_pages/limit) page through GET results; a {method} is sent "
+                "once: remove them"
+            )
+        query = url_query + normalize_query(self.query)
+        _check_length(path, query)
+        if self.all_pages or self.limit is not None:
+            _check_paging(query)
         encode_body(self.body)  # refuse an unencodable body now, not in the I/O loop
         normalised = {
             "method": method,
             "url": path,
-            "query": url_query + normalize_query(self.query),
+            "query": query,
             "headers": normalize_headers(self.headers),
             "all_pages": bool(self.all_pages),
             "limit": _positive_int("limit", self.limit),
@@ -207,64 +215,20 @@ def split_url(url: str) -> tuple[str, Pairs]:
     return path, tuple(pairs)
 
 
-def normalize_query(query: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
-    """Query pairs; a list value repeats its key (Jama's ``include``)."""
-    items = _items("query", query)
-    pairs: list[tuple[str, str]] = []
-    for key, value in items:
-        values = value if isinstance(value, list | tuple | set | frozenset) else [value]
-        pairs.extend((key, _query_text(key, v)) for v in values if v is not None)
-    return tuple(pairs)
+def _check_length(path: str, query: Pairs) -> None:
+    size = len(quote(path)) + sum(len(quote(k)) + len(quote(v)) + 2 for k, v in query)
+    if size > MAX_URL_LENGTH:
+        raise InvalidURLError(
+            f"the URL with its query is {size // 1024} KiB long, over the {MAX_URL_LENGTH // 1024}"
+            " KiB servers accept: ask in smaller parts (fewer ids or a shorter filter per request)"
+        )
 
 
-def _items(what: str, obj: Any) -> list[tuple[str, Any]]:
-    if obj is None:
-        return []
-    if isinstance(obj, Mapping):
-        items = list(obj.items())
-    elif isinstance(obj, Sequence) and not isinstance(obj, str | bytes):
-        if not all(isinstance(p, tuple | list) and len(p) == 2 for p in obj):
-            raise JamaUsageError(f"{what} must be a dict or a list of (key, value) pairs")
-        items = [(p[0], p[1]) for p in obj]
-    else:
-        raise JamaUsageError(f"{what} must be a dict, not {type(obj).__name__}")
-    for key, _ in items:
-        if not isinstance(key, str) or not key:
-            raise JamaUsageError(f"{what} keys must be non-empty strings, not {key!r}")
-    return items
-
-
-def _query_text(key: str, value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise JamaUsageError(
-        f"query parameter {key!r} must be a string, number or bool (or a list of them), "
-        f"not {type(value).__name__}"
-    )
-
-
-def normalize_headers(headers: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
-    """Header pairs, checked: no credentials, no line breaks."""
-    pairs = []
-    for name, value in _items("headers", headers):
-        name = name.strip()
-        if not _HEADER_NAME.fullmatch(name):
-            raise JamaUsageError(f"invalid header name {name!r}")
-        if name.lower() in _FORBIDDEN_HEADERS:
-            raise JamaUsageError(
-                f"the {name} header is set by the connection: credentials never go in a request"
-            )
-        text = str(value)
-        if "\r" in text or "\n" in text:
-            raise JamaUsageError(f"header {name!r} contains a line break")
-        if not text.isascii():
-            raise JamaUsageError(
-                f"header {name!r} must be ASCII text: HTTP headers cannot carry {text!r}"
-            )
-        pairs.append((name, text.strip()))
-    return tuple(pairs)
+def _check_paging(query: Pairs) -> None:
+    """Paging reads startAt/maxResults as numbers: they must be plain digits."""
+    for key, value in query:
+        if key in _PAGING_KEYS and not (value.isascii() and value.isdigit()):
+            raise JamaUsageError(f"{key} must be a whole number >= 0 for paging, not {value!r}")
 
 
 def encode_body(body: Any) -> bytes | None:
@@ -277,6 +241,8 @@ def encode_body(body: Any) -> bytes | None:
         return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as exc:
         raise BodyError(f"the body cannot be sent as JSON: {exc}") from exc
+    except RecursionError:
+        raise BodyError("the body is nested too deeply to send as JSON") from None
 
 
 def _positive_int(name: str, value: int | None) -> int | None:

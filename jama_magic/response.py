@@ -2,9 +2,10 @@
 
 Jama wraps bodies as ``{"meta", "links", "linked"?, "data"}``; this module
 reads that envelope once (``meta``, ``data``, ``page_info``, ``created_id``,
-``message``...). Pure: no I/O besides what was already received; the names
-for ``to_dataframe(resolve=True)`` come from the ``names`` source the client
-gave the response when it built it.
+``message``...). Pure: no I/O besides what was already received; the names for
+``to_dataframe(resolve=True)`` come from the ``names`` source the client gave
+the response when it built it. Text from the server (reason, message) is
+shown only as a clean line (``safetext``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .errors import error_for_status
+from .errors import JamaError, JamaProtocolError, error_for_status
+from .safetext import clean_line, html_title
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +115,7 @@ class JamaResponse:
         names: NameSource | None = None,
     ) -> None:
         self.status_code = status_code
-        self.reason = reason or _phrase(status_code)
+        self.reason = clean_line(reason, 80) or _phrase(status_code)
         self.headers = headers
         self.body = body
         self.request = request
@@ -132,17 +135,30 @@ class JamaResponse:
         elapsed: float,
         retries: int = 0,
         names: NameSource | None = None,
+        content: bytes | Path | None = None,
     ) -> JamaResponse:
+        """From an httpx response; ``content``: its body when it was read as a stream (a
+        binary body too large to hold is a file: ``body`` is then its ``Path``)."""
+        content = resp.content if content is None else content
+        body: Any
+        warnings = []
+        if isinstance(content, Path):
+            body, size = content, content.stat().st_size
+            warnings.append(f"the binary body ({size / 2**20:.1f} MiB) was saved to {content}")
+        else:
+            body = parse_body(content, resp.headers.get("content-type", ""))
+            size = len(content)
         return cls(
             status_code=resp.status_code,
             reason=resp.reason_phrase,
             headers=resp.headers,
-            body=parse_body(resp.content, resp.headers.get("content-type", "")),
+            body=body,
             request=request,
             elapsed=elapsed,
-            size=len(resp.content),
+            size=size,
             retries=retries,
             names=names,
+            warnings=warnings,
         )
 
     # HTTP facts
@@ -211,20 +227,21 @@ class JamaResponse:
 
     @property
     def message(self) -> str | None:
-        """Jama's ``meta.message`` (on errors), or a short note on a non-JSON error body."""
-        msg = self.meta.get("message") or self._oauth_error()
+        """Jama's ``meta.message`` (on errors), or what another error body says, as one line."""
+        msg = self.meta.get("message") or self._framework_error()
         if msg:
-            return str(msg)
+            return clean_line(msg)
         if not self.ok and isinstance(self.body, str) and self.body.strip():
             return _text_summary(self.body)
         return None
 
-    def _oauth_error(self) -> str | None:
-        # the token endpoint answers OAuth-style: {"error": ..., "error_description": ...}
+    def _framework_error(self) -> Any:
+        # what answers in front of or instead of Jama: Spring {"error", "message"},
+        # the OAuth token endpoint {"error", "error_description"}
         if self.ok:
             return None
-        text = self.envelope.get("error_description") or self.envelope.get("error")
-        return str(text) if text else None
+        body = self.envelope
+        return body.get("message") or body.get("error_description") or body.get("error")
 
     @property
     def item_count(self) -> int | None:
@@ -243,22 +260,34 @@ class JamaResponse:
         """The DataFrame view of a list body (see ``jama_magic.frames``).
 
         ``resolve=True`` shows names instead of ids (relationship types by name,
-        ``fromItem``/``toItem`` and item fields as document keys); ``items``: items at
+        ``fromItem``/``toItem``, item fields and an item ``parent`` as document keys, a
+        project ``parent`` as the project's name); ``items``: items at
         hand (dicts, or a frame with ``documentKey``) to take document keys from.
         """
         from .frames import to_dataframe
 
         names = self.names if resolve else None
         data = self.data if self.envelope else self.body
-        frame = to_dataframe(
-            data,
-            linked=self.linked,
-            resolve=resolve,
-            text=text,
-            names=names,
-            links=self.links,
-            items=items,
-        )
+        try:
+            frame = to_dataframe(
+                data,
+                linked=self.linked,
+                resolve=resolve,
+                text=text,
+                names=names,
+                links=self.links,
+                items=items,
+            )
+        except JamaError:
+            raise
+        except (TypeError, ValueError, OverflowError, KeyError, AttributeError) as exc:
+            # rows whose shape Jama never sends (a server in front of it, or a hostile one)
+            raise JamaProtocolError(
+                f"the reply to {self.method} {self.relative_url} cannot be shown as a table: "
+                f"{type(exc).__name__}: {clean_line(exc, 160)}",
+                method=self.method,
+                url=self.request.url,
+            ) from exc
         return self._with_origin(frame, data, names)
 
     def _with_origin(self, frame: pd.DataFrame, data: Any, names: Any) -> pd.DataFrame:
@@ -313,7 +342,9 @@ def _phrase(status: int) -> str:
 
 
 def _text_summary(text: str) -> str:
-    lowered = text.lower()
+    lowered = text[:65536].lower()
     if "<html" in lowered or "<!doctype" in lowered:
-        return "the server sent an HTML page instead of JSON (a proxy or gateway error?)"
-    return " ".join(text.split())[:200]
+        title = html_title(text)
+        quoted = f', titled "{title}"' if title else ""
+        return f"the server sent an HTML page instead of JSON{quoted} (a proxy or gateway?)"
+    return clean_line(text, 200)

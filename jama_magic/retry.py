@@ -4,13 +4,18 @@ GET requests are retried on 429, 502, 503, 504 and on dropped connections
 (refused connections and timeouts once; TLS failures never). Writes
 (POST/PUT/PATCH/DELETE) only on 429, because only then did the server say it
 did not process them. Waits grow exponentially with jitter and honour
-``Retry-After``. A per-request limit (``settings.retries``) and a per-fetch
-budget bound the total.
+``Retry-After`` (seconds or an HTTP date; an unreadable value is ignored); a
+``Retry-After`` longer than ``MAX_RETRY_AFTER`` is not waited for at all (the
+client fails at once). A per-request limit (``settings.retries``) and a
+per-fetch budget bound the total. A reply that arrived but cannot be used
+(``UnusableReplyError``) is never retried.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,9 +27,11 @@ from .errors import (
     JamaRequestError,
     JamaTimeoutError,
     JamaTLSError,
+    UnusableReplyError,
 )
 
 __all__ = [
+    "MAX_RETRY_AFTER",
     "RetryBudget",
     "backoff",
     "retry_after",
@@ -36,6 +43,8 @@ __all__ = [
 RETRY_STATUSES = frozenset({502, 503, 504})
 BASE_DELAY = 0.5
 MAX_DELAY = 30.0
+MAX_RETRY_AFTER = 60.0  # longer asked-for waits fail at once: nobody waits 11 days in a cell
+_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")  # ASCII digits only: not "²"
 ONCE_RETRIES = 1  # a slow or unreachable server usually stays so: fail with a clear error soon
 
 
@@ -45,7 +54,7 @@ def retryable_status(method: str, status: int) -> bool:
 
 def retryable_error(method: str, exc: JamaRequestError, attempt: int) -> bool:
     """A dropped connection is worth retrying; a refused or slow one only once; TLS never."""
-    if method != "GET" or isinstance(exc, JamaTLSError):
+    if method != "GET" or isinstance(exc, JamaTLSError | UnusableReplyError):
         return False
     if isinstance(exc, JamaTimeoutError | JamaConnectError):
         return attempt < ONCE_RETRIES
@@ -69,19 +78,22 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.replace(".", "", 1).isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are in GMT
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def backoff(attempt: int, hint: float | None = None) -> float:
     """Seconds to wait before retry number ``attempt + 1``."""
     if hint is not None:
-        return min(MAX_DELAY, hint)
+        return min(MAX_RETRY_AFTER, hint)
     delay: float = min(MAX_DELAY, BASE_DELAY * 2.0**attempt)
     return delay * random.uniform(0.5, 1.0)
 

@@ -35,6 +35,14 @@ class Secret:
             raise TypeError("a secret must be a string")
         self._value = value
 
+    def encodable(self) -> bool:
+        """Whether it can be sent (UTF-8): os.environ keeps undecodable bytes as surrogates."""
+        try:
+            self._value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+
     def reveal(self) -> str:
         """The plain value: call only where the auth header is built."""
         return self._value
@@ -79,9 +87,15 @@ def lookup_secret(
     if given is not None:
         return Secret(given)
     var = env_var_name(nickname, kind)
-    found = os.environ.get(var) or _from_keyring(nickname, kind)
+    # a Secret at once: no plain local for a traceback to print
+    found = Secret(os.environ.get(var) or _from_keyring(nickname, kind) or "")
+    if found and not found.encodable():
+        raise SecretNotFoundError(
+            f"the {_label(kind)} in {var} (or the keyring) is not valid UTF-8 text: set it "
+            "again in a UTF-8 locale"
+        )
     if found:
-        return Secret(found)
+        return found
     if prompt and _interactive():
         return Secret(_ask(nickname, kind, var))
     raise SecretNotFoundError(

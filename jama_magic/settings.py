@@ -33,6 +33,7 @@ SETTINGS: dict[str, _Rule] = {
     "timeout": _Rule(30.0, float, lambda v: v > 0, "seconds > 0"),
     "display_rows": _Rule(20, int, lambda v: 0 <= v <= 10_000, "an integer from 0 to 10000"),
     "short_errors": _Rule(True, bool, lambda v: True, "True or False"),
+    "max_body_mb": _Rule(32, int, lambda v: 1 <= v <= 4096, "an integer from 1 to 4096 (MiB)"),
 }
 
 
@@ -46,6 +47,7 @@ class Settings:
     timeout: float
     display_rows: int
     short_errors: bool
+    max_body_mb: int
 
     def __init__(self) -> None:
         self.reset()

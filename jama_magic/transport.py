@@ -1,4 +1,4 @@
-"""httpx glue for ``client.py``: TLS options, masking, and httpx errors as ``jama_magic`` errors.
+"""httpx glue for ``client.py``: TLS options, masking, bounded bodies, httpx errors translated.
 
 Every httpx exception is translated here, once, into a one-line
 ``JamaRequestError`` naming the host and the request (never a credential).
@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
+import tempfile
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from pathlib import Path
 
 import httpx
 
 from .connection import Connection
 from .errors import (
+    InvalidURLError,
     JamaConnectError,
     JamaProtocolError,
     JamaRequestError,
@@ -21,11 +25,73 @@ from .errors import (
     JamaTLSError,
     JamaUsageError,
 )
-from .request import JamaRequest
+from .request import NO_BODY, JamaRequest, encode_body
+from .response import Paging, RequestView
 from .retry import tls_failure
+from .safetext import clean_line
 from .secrets import MASK
 
-__all__ = ["mask_auth", "translate_error", "verify_option"]
+__all__ = [
+    "BodyTooLarge",
+    "build_http_request",
+    "is_binary",
+    "mask_auth",
+    "no_cookies",
+    "read_body",
+    "request_view",
+    "translate_error",
+    "verify_option",
+]
+
+
+def build_http_request(
+    conn: Connection, req: JamaRequest, timeout: float, user_agent: str
+) -> httpx.Request:
+    """The request with a masked Authorization (``HeaderAuth`` fills it in as it is sent)."""
+    body = encode_body(req.body)
+    # set here, not as client defaults: httpx only merges those in build_request()
+    headers = httpx.Headers({"User-Agent": user_agent, "Accept": "application/json"})
+    headers["Authorization"] = f"{'Bearer' if conn.auth_kind == 'oauth' else 'Basic'} {MASK}"
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    for name, value in req.headers:  # case-insensitive: the user's value replaces ours
+        headers[name] = value
+    try:
+        return httpx.Request(
+            req.method,
+            conn.api_root + req.url,
+            params=list(req.query),
+            headers=headers,
+            content=body,
+            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+        )
+    except httpx.InvalidURL as exc:
+        raise InvalidURLError(f"httpx refused the URL of {req.method} {req.url}: {exc}") from None
+
+
+def request_view(
+    conn: Connection, req: JamaRequest, request: httpx.Request, *, paging: Paging | None = None
+) -> RequestView:
+    """What ``request`` sends, secret masked (for display, errors and code export)."""
+    masked = tuple(
+        (k, mask_auth(v) if k.lower() == "authorization" else v) for k, v in request.headers.items()
+    )
+    query = f"?{request.url.query.decode()}" if request.url.query else ""
+    return RequestView(
+        method=req.method,
+        url=str(request.url),
+        relative_url=req.url + query,
+        headers=masked,
+        body=None if req.body is NO_BODY else req.body,
+        body_bytes=request.content or None,
+        nickname=conn.nickname,
+        auth_kind=conn.auth_kind,
+        username=conn.username,
+        client_id=conn.client_id,
+        base_url=conn.base_url,
+        verify=conn.verify,
+        paging=paging,
+    )
 
 
 def mask_auth(value: str) -> str:
@@ -44,6 +110,16 @@ def verify_option(verify: bool | str) -> bool | ssl.SSLContext:
         raise JamaUsageError(
             f"CA bundle {verify!r} holds no usable certificate: give a PEM file"
         ) from exc
+
+
+def no_cookies() -> CookieJar:
+    """A cookie jar that keeps nothing.
+
+    Every request carries its own Authorization, so no session cookie is needed; a kept
+    one would follow a redirect to another origin (cookies ignore the port) with the
+    session it names, where httpx drops only the Authorization header.
+    """
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def translate_error(
@@ -69,5 +145,62 @@ def translate_error(
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:160] or type(exc).__name__
+    # httpx quotes what the server sent (a Location, a status line): shown only as a clean line
+    return clean_line(exc, 160) or type(exc).__name__
+
+
+class BodyTooLarge(Exception):
+    """A JSON or text reply over ``max_body_mb`` (raised before it is parsed)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+async def read_body(resp: httpx.Response, limit: int) -> bytes | Path:
+    """The body of a streamed reply: bytes, or for a binary one over ``limit`` a temp file.
+
+    JSON and text over ``limit`` bytes raise ``BodyTooLarge`` (before reading all of it
+    when Content-Length says so); a binary body never stays in memory beyond ``limit``.
+    """
+    binary = is_binary(resp.headers.get("content-type", ""))
+    declared = _declared_length(resp)
+    if not binary and declared is not None and declared > limit:
+        raise BodyTooLarge(declared)
+    held, spill = bytearray(), None
+    try:
+        async for chunk in resp.aiter_bytes():
+            if spill is None and len(held) + len(chunk) > limit:
+                if not binary:
+                    raise BodyTooLarge(max(declared or 0, len(held) + len(chunk)))
+                # outlives this function: the response's body is then this file
+                spill = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                    prefix="jama-body-", suffix=".bin", delete=False
+                )
+                spill.write(held)
+                held = bytearray()
+            if spill is not None:
+                spill.write(chunk)
+            else:
+                held += chunk
+    except BaseException:
+        if spill is not None:
+            spill.close()
+            os.unlink(spill.name)
+        raise
+    if spill is None:
+        return bytes(held)
+    spill.close()
+    return Path(spill.name)
+
+
+def is_binary(content_type: str) -> bool:
+    """Whether a reply of this content type is binary (an attachment, an image)."""
+    kind = content_type.split(";")[0].strip().lower()
+    textual = kind.startswith("text/") or kind.endswith(("json", "xml", "html", "javascript"))
+    return bool(kind) and not textual
+
+
+def _declared_length(resp: httpx.Response) -> int | None:
+    value = resp.headers.get("content-length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None

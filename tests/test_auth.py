@@ -36,7 +36,7 @@ def _oauth(sb: Sandbox, nick: str, secret: str | None = None) -> Connection:
 
 def test_basic_header() -> None:
     """The Basic header is base64 of user:password."""
-    header = basic_header("alice", Secret("pä:ss"))
+    header = basic_header("alice", Secret("pä:ss")).reveal()
     assert header.startswith("Basic ")
     assert base64.b64decode(header[6:]).decode() == "alice:pä:ss"
 
@@ -140,7 +140,7 @@ def test_token_renewed_before_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
 
     async def header() -> str:
         async with httpx.AsyncClient(transport=_token_server(100, calls)) as http:
-            return await authn.header(http, timeout=5.0)
+            return (await authn.header(http, timeout=5.0)).reveal()
 
     assert asyncio.run(header()) == "Bearer tok1"
     now[0] += 89
@@ -157,7 +157,7 @@ def test_token_response_without_token_is_protocol_error() -> None:
     async def header() -> str:
         transport = httpx.MockTransport(lambda r: httpx.Response(200, text="<html>login</html>"))
         async with httpx.AsyncClient(transport=transport) as http:
-            return await authn.header(http, timeout=5.0)
+            return (await authn.header(http, timeout=5.0)).reveal()
 
     with pytest.raises(JamaProtocolError, match=r"j\.example answered 200 without a token"):
         asyncio.run(header())

@@ -227,9 +227,9 @@ def test_only_the_refused_token_is_forgotten() -> None:
     conn = make_connection("o", url="http://j.example", client_id="c", client_secret="s")
     authn = Authenticator(conn)
     authn._token = Secret("new")
-    authn.invalidate("Bearer old")
+    authn.invalidate(Secret("Bearer old"))
     assert authn._token == Secret("new")
-    authn.invalidate("Bearer new")
+    authn.invalidate(Secret("Bearer new"))
     assert authn._token is None
 
 

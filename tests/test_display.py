@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from jama_magic import theme
 from jama_magic.connection import Connection
 from jama_magic.display import render_html, render_text, summary_line
 from jama_magic.response import JamaResponse, RequestView
@@ -117,12 +118,12 @@ def test_html_single_object_shows_its_fields() -> None:
 
 
 def test_html_error_shows_jama_message_escaped() -> None:
-    """An error shows 'Jama says:' with the message HTML-escaped, in red."""
+    """An error shows 'Jama says:' with the message HTML-escaped, in the theme's error colour."""
     body = {"meta": {"status": "Bad Request", "message": "<script>alert(1)</script> bad"}}
     html = render_html(_response(400, body, method="POST"))
     assert "<b>Jama says:</b> &lt;script&gt;alert(1)&lt;/script&gt; bad" in html
     assert "<script>" not in html
-    assert "#c62828" in html
+    assert f"color:{theme.ERROR}" in html
 
 
 def test_html_escapes_table_cells() -> None:

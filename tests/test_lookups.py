@@ -196,3 +196,15 @@ def test_response_to_dataframe_uses_connection_lookups(
     assert resp.names is lookups_for(_client(sandbox_conn))
     df = resp.to_dataframe(resolve=True)
     assert set(df["project"]) == {sandbox.dataset.projects[21]["fields"]["name"]}
+
+
+def test_sandbox_relationship_type_names_once(sandbox: Sandbox, sandbox_conn: Connection) -> None:
+    """relationship_type_names (what traces and diffs use) names every type from one read."""
+    from jama_magic.lookups import relationship_type_names
+
+    client = _client(sandbox_conn)
+    sandbox.reset_stats()
+    expected = {t["id"]: t["name"] for t in sandbox.dataset.relationshiptypes.values()}
+    assert relationship_type_names(client) == expected
+    assert relationship_type_names(client) == expected
+    assert sandbox.stats.by_route == {"GET /relationshiptypes": 1}

@@ -223,3 +223,11 @@ def test_frame_cell_placeholder_from_the_issue() -> None:
         lambda expr: eval(expr, {}, scope),
     )
     assert body == {"due": "2024-03-16", "n": None}
+
+
+@pytest.mark.parametrize("cell", ["{{{\n{}}", "{{ (1,\n2 +) }}", '{{ "a\\nb".nope }}'])
+def test_placeholder_errors_are_one_line_even_for_multiline_expressions(cell: str) -> None:
+    """An expression spanning lines is shown on one line in the error (no line break leaks)."""
+    with pytest.raises(PlaceholderError) as info:
+        load_json(cell, ev)
+    assert "\n" not in str(info.value) and str(info.value).strip()

@@ -59,7 +59,7 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
         assert all(base * 0.5 <= w <= base for w in waits)
         assert len(waits) > 1  # jittered
     assert backoff(30) <= retry.MAX_DELAY
-    assert backoff(0, 7.0) == 7.0 and backoff(0, 999.0) == retry.MAX_DELAY
+    assert backoff(0, 7.0) == 7.0 and backoff(0, 999.0) == retry.MAX_RETRY_AFTER
 
 
 def test_budget_runs_out() -> None:

@@ -21,6 +21,7 @@ def test_defaults() -> None:
         "timeout": 30.0,
         "display_rows": 20,
         "short_errors": True,
+        "max_body_mb": 32,
     }
 
 

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..client import client_for
 from ..connection import Connection
+from ..lookups import relationship_type_names
 from .compare import compare_frames
-from .fetch import get_many, item_frames, relationship_type_names
+from .fetch import get_many, item_frames
 from .relations import compare_relationships, ref
 from .result import Diff
 from .snapshots import BaselineSnapshot, BaselineStore, read_snapshots, with_relationships
@@ -206,8 +207,7 @@ def _relationship_changes(
     changes = compare_relationships(before, after, keys=keys, type_names={})
     if not changes:
         return []
-    kinds = {ref(rel.get("relationshipType")) for rel in [*before, *after]}
-    names = relationship_type_names(client, {kind for kind in kinds if kind is not None})
+    names = relationship_type_names(client)
     return compare_relationships(before, after, keys=keys, type_names=names)
 
 

@@ -11,7 +11,7 @@ that both sides get the same column names.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..client import JamaClient
     from ..paging import Progress
 
-__all__ = ["Get", "get_many", "item_frames", "item_id", "relationship_type_names"]
+__all__ = ["Get", "get_many", "item_frames", "item_id"]
 
 # (relative URL, query or None, read every page?)
 Get = tuple[str, Mapping[str, Any] | None, bool]
@@ -79,8 +79,3 @@ def item_id(client: JamaClient, item: int | str) -> tuple[int, str | None]:
     if not found:
         raise JamaUsageError(f"no item has the document key {key!r}: check the key or use its id")
     return int(found[0]["id"]), key
-
-
-def relationship_type_names(client: JamaClient, ids: Iterable[int]) -> dict[int, str]:
-    """Relationship type id → name, from the connection's lookups (read once a session)."""
-    return lookups_for(client).names("relationshiptypes", ids)

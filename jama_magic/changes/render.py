@@ -4,7 +4,8 @@ One row per change, grouped by item (the item's key shown on its first row):
 field, before, after. Values are shown as a reader sees them (rich text as
 text); inside a changed value the words that differ are marked (removed in
 red, added in green). Markup-only changes carry a "markup only" note. Styles
-are inline so that the view survives notebook sanitizers and exports.
+are inline so that the view survives notebook sanitizers and exports; colours
+come from :mod:`jama_magic.theme`, so the view reads in the dark theme too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from .. import theme
 from .values import as_text
 from .words import highlight
 
@@ -22,9 +24,9 @@ __all__ = ["MAX_ROWS", "render_html"]
 
 MAX_ROWS = 200
 _CELL = "text-align:left;vertical-align:top;white-space:pre-wrap;padding:2px 8px"
-_DEL = "background:#ffd7d5;text-decoration:line-through"
-_INS = "background:#ccffd8;text-decoration:none"
-_NOTE = "color:#777;font-size:85%"
+_DEL = f"background:{theme.DELETED};color:{theme.TEXT};text-decoration:line-through"
+_INS = f"background:{theme.INSERTED};color:{theme.TEXT};text-decoration:none"
+_NOTE = f"color:{theme.NOTE};font-size:85%"
 _WHAT = {"added": "added", "removed": "removed"}
 
 

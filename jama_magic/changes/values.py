@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from ..frames.missing import is_missing
 from ..frames.richtext import html_to_text, looks_like_html
 
 __all__ = ["Kind", "as_text", "classify", "plain", "same"]
@@ -33,16 +34,7 @@ def plain(value: Any) -> Any:
         return {key: plain(part) for key, part in value.items()} or None
     if isinstance(value, str):
         return value or None
-    return None if _missing(value) else value
-
-
-def _missing(value: Any) -> bool:
-    import pandas as pd
-
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    return None if is_missing(value) else value
 
 
 def same(before: Any, after: Any) -> bool:

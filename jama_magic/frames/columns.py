@@ -19,6 +19,8 @@ __all__ = ["Column", "ColumnTree", "flatten_rows"]
 class Column:
     """One output column before it becomes pandas data.
 
+    ``refs`` (a column whose rows point to objects of different kinds:
+    ``parent``, an item or the project) holds each row's kind instead of ``ref``.
     ``source`` is the dotted path in the Jama object, ``field_type`` the Jama
     ``fieldType`` when known (plus ``"NAME"`` once ids were resolved),
     ``ref`` the kind of object the values point to (``"users"``...).
@@ -35,6 +37,7 @@ class Column:
     field_type: str | None = None
     text_type: str | None = None
     ref: str | None = None
+    refs: list[str | None] | None = None
     label: str | None = None
     field_key: str | None = None
     typed: Any = None

@@ -17,9 +17,12 @@
   (``boolean`` with gaps), multi-value lookups lists, test steps lists of dicts.
   Field types come from item type definitions (``linked["itemtypes"]`` or
   ``names.item_types``) and are otherwise inferred from the values.
-* ``resolve=True``: item types, projects, users, pick-list options and
-  releases (and, from ``linked`` only, items as document keys) shown by name
-  (:mod:`jama_magic.frames.resolve`).
+* ``resolve=True``: item types, projects, users, pick-list options,
+  releases and relationship types shown by name; items (``fromItem``,
+  ``toItem``, item-lookup fields, an item ``parent``) as document keys from
+  ``linked``, items at hand, the frame's own rows or items the connection
+  already knows, never one request per item; a project ``parent`` (a root
+  item) as the project's name (:mod:`jama_magic.frames.resolve`).
 * ``text=True``: rich-text HTML as plain text (:mod:`jama_magic.frames.richtext`).
 * ``df.attrs["labels"]``: ``{column: field label}`` from item type
   definitions; ``df.attrs["field_keys"]``: ``{column: raw field key}`` for the
@@ -103,7 +106,7 @@ def frame_from_tree(
     table = _table(tree, linked=linked, names=names, links=links)
     columns = table.columns
     if resolve:
-        columns = resolve_columns(columns, linked=linked, names=names)
+        columns = resolve_columns(columns, linked=linked, names=names, index=table.index)
     if text:
         columns = [_as_text(column) for column in columns]
     return _frame(table.index, _unique(columns))

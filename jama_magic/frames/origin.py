@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import JamaUsageError
+from .resolve import display_name
 
 if TYPE_CHECKING:
     import pandas
@@ -60,6 +61,7 @@ class ItemOrigin:
     modified: str | None
     document_key: str | None
     fields: Mapping[str, Any]
+    locked_by: int | None = None  # the user holding the item's lock when it was read
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -89,13 +91,15 @@ class FrameOrigin:
 
     def type_name(self, item_type: int | None) -> str:
         obj = self.item_types.get(item_type or -1) or {}
-        return str(obj.get("display") or obj.get("typeKey") or f"item type {item_type}")
+        return display_name("itemtypes", obj) or f"item type {item_type}"
 
 
 def item_origins(rows: Iterable[Mapping[str, Any]]) -> dict[int, ItemOrigin]:
     """The :class:`ItemOrigin` of every raw Jama item with an ``id`` and ``fields``."""
     found: dict[int, ItemOrigin] = {}
     for row in rows:
+        if not isinstance(row, Mapping):  # not an item (a list of ids, or a hostile reply)
+            continue
         fields = row.get("fields")
         if type(row.get("id")) is int and isinstance(fields, Mapping):
             found[row["id"]] = ItemOrigin(
@@ -105,8 +109,16 @@ def item_origins(rows: Iterable[Mapping[str, Any]]) -> dict[int, ItemOrigin]:
                 modified=row.get("modifiedDate"),
                 document_key=row.get("documentKey"),
                 fields=fields,
+                locked_by=_lock_holder(row.get("lock")),
             )
     return found
+
+
+def _lock_holder(lock: Any) -> int | None:
+    if not isinstance(lock, Mapping) or not lock.get("locked"):
+        return None
+    holder = lock.get("lockedBy")
+    return holder if type(holder) is int else None
 
 
 def attach_origin(frame: pandas.DataFrame, origin: FrameOrigin) -> pandas.DataFrame:

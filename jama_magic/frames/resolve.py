@@ -2,8 +2,11 @@
 relationship types, and items as document keys.
 
 For every column whose values point to objects of one kind (``Column.ref``),
+or of a kind per row (``Column.refs``: ``parent`` names an item or, for a root
+item, the project, shown as the project's name like the ``project`` column),
 the ids are looked up first in the response's ``linked`` map (filled by
-``include=``, plus any items the caller has at hand), then, for the ids still
+``include=``, plus any items the caller has at hand), items then in the
+frame's own rows (their ``documentKey``), then, for the ids still
 unknown, through a ``NameSource`` (the per-connection lookups of
 :mod:`jama_magic.lookups`; for items only those it already holds, never one
 request per item). Kinds a NameSource does not serve (test cycles...) are
@@ -71,10 +74,14 @@ def resolve_columns(
     *,
     linked: Mapping[str, Mapping[str, Any]] | None,
     names: NameSource | None,
+    index: list[Any] | None = None,
 ) -> list[Column]:
-    """Replace ids by names in every column with a reference kind that can be resolved."""
+    """Replace ids by names in every column with a reference kind that can be resolved
+    (``index``: the rows' ids, whose ``documentKey`` names them as items)."""
     wanted = _ids_by_kind(columns)
-    tables = {kind: _names_for(kind, ids, linked, names) for kind, ids in wanted.items()}
+    _add_row_kinds(wanted, columns)
+    own = _own_keys(columns, index, wanted.get("items"))
+    tables = {kind: _names_for(kind, ids, linked, names, own) for kind, ids in wanted.items()}
     _warn_if_gone(wanted, tables, names)
     return [_resolved(column, tables) for column in columns]
 
@@ -92,6 +99,37 @@ def _warn_if_gone(
             " reconnect and send the request again",
             stacklevel=5,
         )
+
+
+def _add_row_kinds(wanted: dict[str, set[int]], columns: list[Column]) -> None:
+    """The ids of columns with a kind per row (``parent``), added under each row's kind."""
+    for column in columns:
+        if column.refs is not None:
+            for kind, value in zip(column.refs, column.values, strict=True):
+                if kind is not None and type(value) is int:
+                    wanted.setdefault(kind, set()).add(value)
+
+
+def _own_keys(
+    columns: list[Column], index: list[Any] | None, wanted: set[int] | None
+) -> dict[int, str]:
+    """Document keys of the frame's own rows that other rows point to (a parent in the list)."""
+    keys = next((c.values for c in columns if c.name == "documentKey"), None)
+    if not wanted or index is None or keys is None:
+        return {}
+    pairs = zip(index, keys, strict=True)
+    return {i: key for i, key in pairs if i in wanted and isinstance(key, str) and key}
+
+
+def _resolved_per_row(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
+    """A column whose rows point to different kinds (``parent``): each row by its own kind."""
+    if not any(tables.get(kind or "") for kind in set(column.refs or ())):
+        return column
+    values = [
+        None if value is None else (tables.get(kind or "") or {}).get(value) or str(value)
+        for kind, value in zip(column.refs or (), column.values, strict=True)
+    ]
+    return replace(column, values=values, field_type="NAME")
 
 
 def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
@@ -126,8 +164,11 @@ def _names_for(
     ids: set[int],
     linked: Mapping[str, Mapping[str, Any]] | None,
     names: NameSource | None,
+    own: Mapping[int, str],
 ) -> dict[int, str]:
     table = _from_linked(kind, ids, linked)
+    if kind == "items":
+        table = {**own, **table}
     missing = ids - table.keys()
     if missing and names is not None and kind in LOOKUP_KINDS:
         table.update(names.names(kind, sorted(missing)))
@@ -155,6 +196,8 @@ def _as_int(key: Any) -> int | None:
 
 
 def _resolved(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
+    if column.refs is not None:
+        return _resolved_per_row(column, tables)
     table = tables.get(column.ref or "")
     if not table:
         return column

@@ -5,7 +5,9 @@ and runs, projects) get the item layout:
 
 1. identity: ``documentKey``, ``globalId``, ``itemType``, ``project``,
    ``parent`` (``location.parent.item``, else ``location.parent.project``,
-   else a top-level ``parent``), ``sequence`` (``location.sequence``);
+   else a top-level ``parent``; each row remembers which, so ``resolve=True``
+   shows an item parent's document key and a project parent's name),
+   ``sequence`` (``location.sequence``);
 2. the ``fields`` lifted to columns named as ``frames.fields`` says, in the
    order they first appear;
 3. the rest: ``createdDate``, ``modifiedDate``, ``lastActivityDate``,
@@ -54,7 +56,12 @@ _RENAMES = {
     "lock.lockedBy": "lockedBy",
     "lock.lastLockedDate": "lastLockedDate",
 }
-_PARENT_PATHS = ("location.parent.item", "location.parent.project", "parent")
+# The parent's path and the kind of object it names (a top-level `parent` is left as an id).
+_PARENT_PATHS = {
+    "location.parent.item": "items",
+    "location.parent.project": "projects",
+    "parent": None,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,14 +121,25 @@ def _top_columns(
 
 
 def _add_parent(top: dict[str, list[Any]], columns: dict[str, Column]) -> None:
-    found = [top.pop(path) for path in _PARENT_PATHS if path in top]
+    found = [(top.pop(path), kind) for path, kind in _PARENT_PATHS.items() if path in top]
     if not found:
         return
-    values = found[0]
-    for more in found[1:]:
-        values = [a if a is not None else b for a, b in zip(values, more, strict=True)]
-    # A parent is an item or a project, so it is left as an id rather than resolved.
-    columns["parent"] = Column(name="parent", values=values, source="location.parent")
+    values, refs = _first_parent(found)
+    # An item or the project: each row keeps its kind, so resolving names each correctly.
+    columns["parent"] = Column(name="parent", values=values, source="location.parent", refs=refs)
+
+
+def _first_parent(
+    found: list[tuple[list[Any], str | None]],
+) -> tuple[list[Any], list[str | None]]:
+    first, kind = found[0]
+    values = list(first)
+    refs: list[str | None] = [None if value is None else kind for value in values]
+    for more, kind in found[1:]:
+        for row, value in enumerate(more):
+            if values[row] is None and value is not None:
+                values[row], refs[row] = value, kind
+    return values, refs
 
 
 def _plain_column(

@@ -73,6 +73,9 @@ class JamaMagic(Magics):
     timeout = _trait(Float, "timeout", "request timeout in seconds")
     display_rows = _trait(Int, "display_rows", "rows in a response's table preview")
     short_errors = _trait(Bool, "short_errors", "one-line errors; False shows the full exception")
+    max_body_mb = _trait(
+        Int, "max_body_mb", "largest JSON/text reply read, in MiB (binary replies go to a file)"
+    )
 
     @validate(*SETTINGS)
     def _check(self, proposal: Any) -> Any:
@@ -161,7 +164,7 @@ class JamaMagic(Magics):
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them
         (page_size, max_concurrency, rate_limit, retries, timeout, display_rows,
-        short_errors); they are the same as ``jama_magic.settings``.
+        short_errors, max_body_mb); they are the same as ``jama_magic.settings``.
         """
         try:
             return self._run(line, cell)

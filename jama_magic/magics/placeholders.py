@@ -28,13 +28,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidJSONError, PlaceholderError
+from ..frames.missing import is_missing
+from ..safetext import clean_line
 
 __all__ = ["InvalidJSONError", "PlaceholderError", "load_json", "render"]
 
@@ -87,6 +88,10 @@ def load_json(template: str, evaluate: Evaluate) -> Any:
         raise InvalidJSONError(f"invalid JSON in the cell body at {where}: {exc.msg}") from None
     except ValueError as exc:
         raise InvalidJSONError(f"invalid JSON in the cell body: {exc}") from None
+    except RecursionError:
+        raise InvalidJSONError(
+            "the cell body is nested too deeply to read as JSON (more than ~1000 levels)"
+        ) from None
 
 
 def _render(template: str, evaluate: Evaluate) -> _Output:
@@ -140,7 +145,7 @@ def _compiles(expr: str) -> bool:
 
 
 def _fill(expr: str, template: str, start: int, evaluate: Evaluate, in_string: bool) -> str:
-    label = f"placeholder {{{{ {expr} }}}} at {_where(template, start)}"
+    label = f"placeholder {{{{ {clean_line(expr, 80)} }}}} at {_where(template, start)}"
     if not expr:
         raise PlaceholderError(f"empty {label}: put a Python expression between the braces")
     value = _evaluate(expr, label, evaluate)
@@ -159,9 +164,11 @@ def _evaluate(expr: str, label: str, evaluate: Evaluate) -> Any:
         name = getattr(exc, "name", None) or str(exc)
         raise PlaceholderError(f"undefined name '{name}' in {label}") from None
     except SyntaxError as exc:
-        raise PlaceholderError(f"invalid Python in {label}: {exc.msg}") from None
+        raise PlaceholderError(f"invalid Python in {label}: {clean_line(exc.msg)}") from None
     except Exception as exc:
-        raise PlaceholderError(f"{label} raised {type(exc).__name__}: {exc}") from None
+        raise PlaceholderError(
+            f"{label} raised {type(exc).__name__}: {clean_line(exc, 200)}"
+        ) from None
 
 
 class _Unsupported(TypeError):
@@ -177,7 +184,7 @@ def _encode(value: Any, label: str) -> str:
             f"{label}: a value of type {exc} is not JSON; convert it, e.g. str(...) or list(...)"
         ) from None
     except (TypeError, ValueError) as exc:
-        raise PlaceholderError(f"{label}: not JSON ({exc})") from None
+        raise PlaceholderError(f"{label}: not JSON ({clean_line(exc, 200)})") from None
 
 
 def _frame_value(value: Any) -> Any:
@@ -186,7 +193,7 @@ def _frame_value(value: Any) -> Any:
         return [_frame_value(part) for part in value]
     if isinstance(value, dict):
         return {key: _frame_value(part) for key, part in value.items()}
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
         return _jama_time(value)
@@ -195,13 +202,6 @@ def _frame_value(value: Any) -> Any:
     if type(value).__name__ == "datetime64":  # numpy: through its datetime
         return _frame_value(value.astype("datetime64[us]").item())
     return value
-
-
-def _missing(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isnan(value)
-    kind = type(value).__name__
-    return kind in ("NAType", "NaTType") or (kind.startswith("float") and value != value)
 
 
 def _jama_time(moment: dt.datetime) -> str:

@@ -22,6 +22,7 @@ from ..codegen import paging_note
 from ..connection import Connection
 from ..errors import InvalidSettingError
 from ..response import RequestView
+from ..safetext import clean_line
 from ..secrets import env_var_name
 from ..settings import SETTINGS
 from ..settings import validate as check_setting
@@ -97,8 +98,9 @@ class UserInfo(dict[str, Any]):
         self.nickname = nickname
 
     def summary(self) -> str:
-        full = f"{self.get('firstName') or ''} {self.get('lastName') or ''}".strip()
-        who = str(self.get("username") or "?")
+        # names come from the server: one clean line each (no escape sequences)
+        full = clean_line(f"{self.get('firstName') or ''} {self.get('lastName') or ''}", 120)
+        who = clean_line(self.get("username") or "?", 120)
         return f"{who} ({full}) on {self.nickname}" if full else f"{who} on {self.nickname}"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..frames.resolve import display_name
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -55,8 +57,7 @@ class TraceData:
 
     def type_name(self, type_id: int) -> str:
         """The display name of an item type (its id as text when unknown)."""
-        obj = self.item_types.get(type_id) or {}
-        return str(obj.get("display") or obj.get("typeKey") or type_id)
+        return display_name("itemtypes", self.item_types.get(type_id) or {}) or str(type_id)
 
     def set_types(self) -> set[int]:
         """Ids of the set item types."""

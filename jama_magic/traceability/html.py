@@ -1,8 +1,8 @@
 """The HTML view of a ``Trace``: the coverage figure, a bar per set or item type, the
 untraced items first, document keys linked to Jama when the connection has a web UI.
 
-Colours come from JupyterLab's theme variables (with light fallbacks), so the view reads
-in the dark theme too.
+Colours come from :mod:`jama_magic.theme` (JupyterLab's theme variables with light
+fallbacks), so the view reads in the dark theme too.
 """
 
 from __future__ import annotations
@@ -11,17 +11,14 @@ import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from .. import theme
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from .result import Trace
 
 __all__ = ["item_url", "render"]
-
-_GOOD = "var(--jp-success-color1, #2e7d32)"
-_BAD = "var(--jp-error-color1, #c62828)"
-_TRACK = "var(--jp-layout-color3, #e0e0e0)"
-_MUTED = "var(--jp-ui-font-color2, #666)"
 
 
 def render(t: Trace, *, rows: int | None = None) -> str:
@@ -60,7 +57,7 @@ def _bars(t: Trace) -> str:
     ]
     if len(lines) < 1:
         return ""
-    title = f'<div style="margin-top:.5em;color:{_MUTED}">Coverage per {label}</div>'
+    title = f'<div style="margin-top:.5em;color:{theme.NOTE}">Coverage per {label}</div>'
     return title + f'<table style="border-collapse:collapse">{"".join(lines)}</table>'
 
 
@@ -68,8 +65,9 @@ def _bar(name: str, traced: int, total: int) -> str:
     share = traced / total if total else 0.0
     width = round(share * 100, 1)
     bar = (
-        f'<div style="width:16em;height:.9em;background:{_TRACK};border-radius:2px">'
-        f'<div style="width:{width}%;height:100%;background:{_GOOD};border-radius:2px"></div></div>'
+        f'<div style="width:16em;height:.9em;background:{theme.TRACK};border-radius:2px">'
+        f'<div style="width:{width}%;height:100%;background:{theme.OK};border-radius:2px">'
+        "</div></div>"
     )
     return (
         f'<tr><td style="text-align:left;padding-right:1em">{escape(name)}</td>'
@@ -80,7 +78,8 @@ def _bar(name: str, traced: int, total: int) -> str:
 
 
 def _warnings(t: Trace) -> str:
-    return "".join(f'<div style="color:{_BAD}">⚠ {escape(note)}</div>' for note in t.warnings)
+    style = f"color:{theme.ERROR}"
+    return "".join(f'<div style="{style}">⚠ {escape(note)}</div>' for note in t.warnings)
 
 
 def _table(t: Trace, rows: int) -> str:
@@ -96,7 +95,7 @@ def _table(t: Trace, rows: int) -> str:
     body = "".join(_row(t, item, row, ids) for item, row in shown.iterrows())
     more = len(ordered) - len(shown)
     note = (
-        f'<div style="color:{_MUTED}">{len(shown)} of {len(ordered):,} rows, untraced first;'
+        f'<div style="color:{theme.NOTE}">{len(shown)} of {len(ordered):,} rows, untraced first;'
         f" all in t.matrix, the untraced in t.untraced</div>"
         if more
         else ""
@@ -121,9 +120,9 @@ def _ids_by_key(t: Trace) -> dict[str, tuple[int, Any]]:
 
 def _row(t: Trace, item: Any, row: pd.Series[Any], ids: dict[str, tuple[int, Any]]) -> str:
     mark = (
-        f'<span style="color:{_BAD}">✗</span>'
+        f'<span style="color:{theme.ERROR}">✗</span>'
         if row["count"] == 0
-        else f'<span style="color:{_GOOD}">✓</span>'
+        else f'<span style="color:{theme.OK}">✓</span>'
     )
     key = _key(t, str(row["documentKey"]), ids)
     downstream = ", ".join(_key(t, str(other), ids) for other in row["downstream"])

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..lookups import lookups_for
+from ..lookups import lookups_for, relationship_type_names
 from ..paging import Progress
 from ..state import session
 from .compute import TraceSpec
@@ -40,8 +40,7 @@ class NetworkSource:
         """Item types and relationship types, from the connection's session cache."""
         lookups = lookups_for(self.client)
         item_types = {key: dict(obj) for key, obj in lookups.all("itemtypes").items()}
-        rel_types = lookups.all("relationshiptypes")
-        return item_types, {key: str(obj.get("name") or key) for key, obj in rel_types.items()}
+        return item_types, relationship_type_names(self.client)
 
     def data(self, projects: tuple[int, ...], spec: TraceSpec, lookups: Lookups) -> TraceData:
         """The traced types' items, their sets and folders, and every relationship."""

@@ -1,33 +1,24 @@
 """The panel's one stylesheet: theme colours, a layout that wraps from 600 px up, compact tables.
 
-Colours are JupyterLab's theme variables (with light fallbacks for other
-front ends), mixed with the theme's text colour so that status and error text
-keep a 4.5:1 contrast on both the light and the dark background. The panel
+Colours come from :mod:`jama_magic.theme` (JupyterLab's theme variables with
+light fallbacks, shared with every other HTML view). The panel
 puts this ``<style>`` in a hidden HTML widget, so it also styles the panel
 after the kernel is gone (see the ``jupyter-widgets-disconnected`` rules).
 """
 
 from __future__ import annotations
 
-__all__ = ["PANEL_CSS"]
+from .. import theme
 
-_TEXT = "var(--jp-content-font-color1, rgba(0, 0, 0, 0.87))"
-_OK = f"color-mix(in srgb, var(--jp-success-color1, #388e3c) 60%, {_TEXT})"
-_ERROR = f"color-mix(in srgb, var(--jp-error-color1, #d32f2f) 60%, {_TEXT})"
-_WARN = f"color-mix(in srgb, var(--jp-warn-color1, #f57c00) 55%, {_TEXT})"
-_NOTE = f"color-mix(in srgb, var(--jp-content-font-color2, rgba(0, 0, 0, 0.54)) 50%, {_TEXT})"
-_FOCUS = "var(--jp-brand-color1, #1976d2)"
-_BORDER = "var(--jp-border-color2, #e0e0e0)"
-_HEAD = "var(--jp-layout-color2, #eeeeee)"
-_BACK = "var(--jp-layout-color0, #ffffff)"
+__all__ = ["PANEL_CSS"]
 
 PANEL_CSS = f"""<style>
 .jama-panel {{ box-sizing: border-box; min-width: 0; max-width: 980px; }}
 .jama-panel * {{ box-sizing: border-box; }}
-.jama-panel .jama-ok {{ color: {_OK}; }}
-.jama-panel .jama-error {{ color: {_ERROR}; }}
-.jama-panel .jama-warn {{ color: {_WARN}; }}
-.jama-panel .jama-note {{ color: {_NOTE}; font-style: italic; }}
+.jama-panel .jama-ok {{ color: {theme.OK}; }}
+.jama-panel .jama-error {{ color: {theme.ERROR}; }}
+.jama-panel .jama-warn {{ color: {theme.WARN}; }}
+.jama-panel .jama-note {{ color: {theme.NOTE}; font-style: italic; }}
 .jama-panel .jama-status {{ font-family: var(--jp-code-font-family, monospace); }}
 .jama-panel .jama-status-line, .jama-panel .jama-error-box, .jama-panel .jama-body-error {{
   line-height: 1.5; overflow-wrap: anywhere; }}
@@ -49,7 +40,7 @@ PANEL_CSS = f"""<style>
 /* keyboard focus must be visible on every control */
 .jama-panel .jupyter-button:focus-visible:enabled, .jama-panel input:focus-visible,
 .jama-panel select:focus-visible, .jama-panel textarea:focus-visible {{
-  outline: 2px solid {_FOCUS}; outline-offset: 2px; }}
+  outline: 2px solid {theme.FOCUS}; outline-offset: 2px; }}
 /* result tables: one line per cell (the full text is in the title), sticky header */
 .jama-panel .jama-scroll {{ max-height: 420px; max-width: 100%; overflow: auto; }}
 .jama-panel .jama-table, .jama-panel .jama-headers {{
@@ -57,12 +48,13 @@ PANEL_CSS = f"""<style>
 .jama-panel .jama-table th, .jama-panel .jama-table td, .jama-panel .jama-headers th,
 .jama-panel .jama-headers td {{
   padding: 2px 8px; max-width: 260px; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; text-align: left; vertical-align: top; color: {_TEXT};
-  border-bottom: 1px solid {_BORDER}; }}
-.jama-panel .jama-table thead th {{ position: sticky; top: 0; z-index: 1; background: {_HEAD}; }}
+  text-overflow: ellipsis; text-align: left; vertical-align: top; color: {theme.TEXT};
+  border-bottom: 1px solid {theme.BORDER}; }}
+.jama-panel .jama-table thead th {{
+  position: sticky; top: 0; z-index: 1; background: {theme.HEAD}; }}
 .jama-panel .jama-table td.jama-num {{ text-align: right; }}
-.jama-panel .jama-table tbody tr:hover td {{ background: {_HEAD}; }}
-.jama-panel .jama-body {{ font-size: 12px; line-height: 1.4; margin: 0; color: {_TEXT}; }}
+.jama-panel .jama-table tbody tr:hover td {{ background: {theme.HEAD}; }}
+.jama-panel .jama-body {{ font-size: 12px; line-height: 1.4; margin: 0; color: {theme.TEXT}; }}
 .jama-panel .jama-pager {{ gap: 4px; }}
 /* after a kernel restart the widgets are dead: say so instead of showing broken links */
 .jama-panel.jupyter-widgets-disconnected::before {{ display: none; }}
@@ -72,5 +64,5 @@ PANEL_CSS = f"""<style>
 .jama-panel.jupyter-widgets-disconnected::after {{
   order: -1; content: "This panel is disconnected (the kernel restarted or stopped): run the "
   "cell again, e.g. jm.panel() or %jama panel, to get a working one.";
-  color: {_ERROR}; background: {_BACK}; padding: 4px 0; font-weight: bold; }}
+  color: {theme.ERROR}; background: {theme.BACK}; padding: 4px 0; font-weight: bold; }}
 </style>"""

@@ -4,17 +4,21 @@ Every changed cell is checked before anything could be sent: the column must
 be a field (not ``id``, ``documentKey``, ``modifiedDate``...), the field must
 exist and be writable on the row's item type, and the value must fit it
 (names mapped to ids per item type and project). All problems are gathered
-and reported in one line, so a plan is either whole or not made.
+and reported in one line, so a plan is either whole or not made. Items that
+someone else held locked when the frame was read are planned, with a warning
+(Jama will refuse them with 409; see :mod:`.locks`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
 from ..frames.origin import FrameOrigin, origin_of
 from .diff import Cell, diff_frames
+from .locks import lock_warning, locked_by_others
 from .names import NameIndex
 from .plan import ChangePlan, FieldChange, ItemChange
 from .values import CellError, Target, plain, wire_value
@@ -48,6 +52,9 @@ def build_plan(frame: pandas.DataFrame) -> ChangePlan:
             changes.setdefault(cell.id, []).append(change)
     if problems:
         raise PlanError(_summary(problems))
+    locked = locked_by_others(origin, changes)
+    if locked:
+        warnings.warn(lock_warning(locked), UserWarning, stacklevel=3)
     return ChangePlan(
         connection=origin.connection,
         read_at=origin.read_at,
@@ -55,6 +62,7 @@ def build_plan(frame: pandas.DataFrame) -> ChangePlan:
         added=tuple(diff.added),
         dropped=diff.dropped,
         ignored_columns=tuple(diff.extra_columns),
+        locked=locked,
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import JamaUsageError
-from .values import is_missing
+from ..frames.missing import is_missing
 
 if TYPE_CHECKING:
     import pandas

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas
 
     from ..paging import Progress
+    from .locks import LockedItem
     from .result import ApplyResult
 
 __all__ = ["ChangePlan", "FieldChange", "ItemChange"]
@@ -75,6 +76,7 @@ class ChangePlan:
     added: tuple[Any, ...] = ()
     dropped: int = 0
     ignored_columns: tuple[str, ...] = ()
+    locked: tuple[LockedItem, ...] = ()  # items someone else held locked when read
 
     def __len__(self) -> int:
         return len(self.items)
@@ -102,7 +104,7 @@ class ChangePlan:
         items = tuple(
             replace(item, fields=tuple(f.inverse() for f in item.fields)) for item in self.items
         )
-        return replace(self, items=items, added=(), dropped=0, ignored_columns=())
+        return replace(self, items=items, added=(), dropped=0, ignored_columns=(), locked=())
 
     def summary(self) -> str:
         """``2 items, 3 fields to change on 'sandbox'`` plus what is left out."""
@@ -113,6 +115,8 @@ class ChangePlan:
             parts.append(f"{self.dropped} rows read are not in the frame (left as they are)")
         if self.ignored_columns:
             parts.append(f"columns not from Jama ignored: {', '.join(self.ignored_columns)}")
+        if self.locked:
+            parts.append(f"{len(self.locked)} locked by someone else (Jama will refuse them)")
         return "; ".join(parts)
 
     def apply(

@@ -10,23 +10,16 @@ does not fit the field raises :class:`CellError` with what was expected.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..frames.fields import FIELD_TYPE_REFS
+from ..frames.missing import is_missing
 from .names import NameIndex, UnknownName
 
-__all__ = ["CellError", "Target", "is_missing", "plain", "wire_value"]
+__all__ = ["CellError", "Target", "plain", "wire_value"]
 
-_REFS = {
-    "LOOKUP": "picklistoptions",
-    "USER": "users",
-    "RELEASE": "releases",
-    "PROJECT": "projects",
-    "DOCUMENT_TYPE_ITEM_LOOKUP": "items",
-    "DOCUMENT_TYPE_CATEGORY_ITEM_LOOKUP": "items",
-}
 _TEXT = frozenset({"STRING", "TEXT", "URL_STRING"})
 
 
@@ -42,16 +35,6 @@ class Target:
     label: str  # "Status of Requirement items", for messages
     project: int | None
     names: NameIndex
-
-
-def is_missing(value: Any) -> bool:
-    """``None``, ``pd.NA``, ``NaT`` or a float NaN."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    kind = type(value).__name__
-    return kind in ("NAType", "NaTType") or (kind.startswith("float") and value != value)
 
 
 def plain(value: Any) -> Any:
@@ -75,7 +58,7 @@ def wire_value(value: Any, target: Target) -> Any:
     if field_type == "MULTI_LOOKUP":
         parts = value if isinstance(value, list) else [value]
         return [_ref(part, "LOOKUP", target) for part in parts]
-    if field_type in _REFS:
+    if field_type in FIELD_TYPE_REFS:
         return _ref(value, field_type, target)
     return _scalar(value, field_type, target)
 
@@ -95,7 +78,7 @@ def _scalar(value: Any, field_type: str | None, target: Target) -> Any:
 
 
 def _ref(value: Any, field_type: str, target: Target) -> int:
-    kind = _REFS[field_type]
+    kind = FIELD_TYPE_REFS[field_type]
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if not isinstance(value, str):

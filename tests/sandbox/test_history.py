@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -143,6 +144,7 @@ def test_last_activity_date_returns_exactly_what_changed(fresh_client: httpx.Cli
     changed = _data(fresh_client, "/abstractitems", project=20, lastActivityDate=since)
     assert {i["id"] for i in changed} == {1005, 1006, 1007}
     until = _server_now(fresh_client)
+    time.sleep(0.005)  # stamps have millisecond resolution: a write in the same ms is "until"
     _rename(fresh_client, 1008, "Later")
     ranged = fresh_client.get(
         "/abstractitems",

@@ -9,6 +9,7 @@ jama_magic``), the widget panel (``jama_magic.panel()``) and this Python API::
     r = jm.request("GET", "/items", query={"project": 20}, all_pages=True)
     r.df.head()
     jm.diff_baselines(91, 92)       # what changed (also jm.diff_versions, jm.diff)
+    m = jm.sync(20); m.items()      # a local DuckDB mirror, refreshed incrementally
 
 ``dir(jm)`` lists the public API only (``__all__``); the modules stay importable.
 """
@@ -38,6 +39,7 @@ from .errors import (
     JamaRequestError,
     JamaUsageError,
 )
+from .mirroring import Mirror, mirror, sync
 from .request import NO_BODY, JamaRequest
 from .response import JamaResponse
 from .secrets import Secret
@@ -65,6 +67,7 @@ __all__ = [
     "JamaRequestError",
     "JamaResponse",
     "JamaUsageError",
+    "Mirror",
     "Secret",
     "Trace",
     "__version__",
@@ -77,6 +80,7 @@ __all__ = [
     "diff_versions",
     "disconnect",
     "load_ipython_extension",
+    "mirror",
     "panel",
     "registry",
     "request",
@@ -84,6 +88,7 @@ __all__ = [
     "settings",
     "start_sandbox",
     "stop_sandbox",
+    "sync",
     "trace",
     "unload_ipython_extension",
     "use",

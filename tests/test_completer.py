@@ -27,6 +27,8 @@ def test_first_word_offers_subcommands_and_methods() -> None:
         "diff",
         "trace",
         "help",
+        "sync",
+        "mirror",
         "GET",
         "POST",
         "PUT",

@@ -581,3 +581,41 @@ def test_missing_values_are_na_everywhere(dataset: Any) -> None:
         assert "NAType" in gaps
         text = df.head(50).to_string()
         assert "NaN" not in text and "None" not in text
+
+
+# typed columns (the mirror's path) -------------------------------------------------------------
+
+
+def _typed_tree(rows: list[dict[str, Any]]) -> Any:
+    """``flatten_rows(rows)`` plus a typed array for every int, bool or text column, as the
+    mirror reads them from DuckDB."""
+    from jama_magic.frames.columns import flatten_rows
+
+    tree = flatten_rows(rows)
+    for path, values in tree.flat():
+        kinds = {type(v) for v in values} - {type(None)} or {str}  # empty: a VARCHAR column
+        dtype = {int: "Int64", bool: "boolean", str: "string"}.get(next(iter(kinds)))
+        if len(kinds) == 1 and dtype is not None:
+            array = pd.array(values, dtype=dtype)
+            tree.typed[path] = (
+                array if array.isna().any() or dtype == "string" else array.to_numpy()
+            )
+    return tree
+
+
+def test_typed_columns_give_the_same_frame(
+    page: dict[str, Any], all_fields: dict[str, Any], item_types: dict[str, Any]
+) -> None:
+    """frame_from_tree over typed columns equals to_dataframe, resolved or not."""
+    from jama_magic.frames import frame_from_tree
+
+    rows = [*page["data"], all_fields["data"]]
+    for index, row in enumerate(rows):  # ints (one missing) where STRING is declared
+        row["fields"]["name"] = index or None
+    rows[1]["fields"]["empty"] = None  # a column with no value at all
+    for resolve in (False, True):
+        kw: dict[str, Any] = {"linked": _linked(), "links": page["links"], "resolve": resolve}
+        expected = to_dataframe(copy.deepcopy(rows), names=FakeNames(item_types), **kw)
+        found = frame_from_tree(_typed_tree(rows), names=FakeNames(item_types), **kw)
+        pd.testing.assert_frame_equal(found, expected)
+        assert found.attrs == expected.attrs

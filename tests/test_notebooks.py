@@ -148,7 +148,12 @@ def executed(
 def test_notebooks_exist() -> None:
     """The notebooks this project promises are there."""
     names = {p.name for p in NOTEBOOKS}
-    assert {"quickstart.ipynb", "explore_items.ipynb", "changes.ipynb"} <= names
+    assert {
+        "quickstart.ipynb",
+        "explore_items.ipynb",
+        "changes.ipynb",
+        "mirror.ipynb",
+    } <= names
 
 
 @pytest.mark.slow

@@ -24,6 +24,11 @@ class Column:
     ``source`` is the dotted path in the Jama object, ``field_type`` the Jama
     ``fieldType`` when known (plus ``"NAME"`` once ids were resolved),
     ``ref`` the kind of object the values point to (``"users"``...).
+    ``typed``, when set, holds the same values as an array already typed by
+    storage (``int64``/``Int64``, ``bool``/``boolean``, ``string``), as the
+    mirror reads them from DuckDB: the dtype rules and name resolution then
+    work on the array instead of on every value. A step that changes
+    ``values`` drops it.
     """
 
     name: str
@@ -35,15 +40,21 @@ class Column:
     refs: list[str | None] | None = None
     label: str | None = None
     field_key: str | None = None
+    typed: Any = None
 
 
 class ColumnTree:
-    """Dotted-path columns of ``size`` rows, filled one row at a time by :meth:`add`."""
+    """Dotted-path columns of ``size`` rows, filled one row at a time by :meth:`add`.
+
+    ``typed`` (on the root, by dotted path) holds arrays a caller already typed
+    (see ``Column.typed``).
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.lists: dict[str, list[Any]] = {}
         self.children: dict[str, ColumnTree] = {}
+        self.typed: dict[str, Any] = {}
 
     def add(self, row: Mapping[str, Any], index: int) -> None:
         """Put every value of ``row`` at position ``index`` of its path's list."""

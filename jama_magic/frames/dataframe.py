@@ -43,7 +43,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotAListError
-from .columns import Column, flatten_rows
+from .columns import Column, ColumnTree, flatten_rows
 from .dtypes import column_array
 from .fields import field_defs
 from .resolve import NameSource, resolve_columns
@@ -53,7 +53,7 @@ from .tables import IDENTITY, Table, generic_table, item_table
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["NameSource", "NotAListError", "to_dataframe"]
+__all__ = ["NameSource", "NotAListError", "frame_from_tree", "to_dataframe"]
 
 _SNIFF_ROWS = 200
 
@@ -81,7 +81,29 @@ def to_dataframe(
         return _empty_frame()
     if items is not None:
         linked = with_items(linked, items)
-    table = _table(rows, linked=linked, names=names, links=links)
+    tree = flatten_rows(rows)
+    return frame_from_tree(
+        tree, linked=linked, resolve=resolve, text=text, names=names, links=links
+    )
+
+
+def frame_from_tree(
+    tree: ColumnTree,
+    *,
+    linked: Mapping[str, Mapping[str, Any]] | None = None,
+    resolve: bool = False,
+    text: bool = False,
+    names: NameSource | None = None,
+    links: Mapping[str, Any] | None = None,
+) -> pandas.DataFrame:
+    """The DataFrame view of rows already flattened column-wise (``flatten_rows``).
+
+    For data kept flat elsewhere (the mirror's columns): the same frame as
+    ``to_dataframe`` over the rows the tree was built from. The tree is consumed.
+    """
+    if tree.size == 0:
+        return _empty_frame()
+    table = _table(tree, linked=linked, names=names, links=links)
     columns = table.columns
     if resolve:
         columns = resolve_columns(columns, linked=linked, names=names, index=table.index)
@@ -126,25 +148,25 @@ def describe_body(data: Any) -> str:
 
 
 def _table(
-    rows: list[Mapping[str, Any]],
+    tree: ColumnTree,
     *,
     linked: Mapping[str, Mapping[str, Any]] | None,
     names: NameSource | None,
     links: Mapping[str, Any] | None,
 ) -> Table:
-    tree = flatten_rows(rows)
-    if not any(type(row.get("fields")) is dict for row in rows):
+    # Some row has a `fields` object exactly when the tree has a `fields` subtree.
+    if "fields" not in tree.children:
         return generic_table(tree, links=links)
-    defs = field_defs(_item_types(rows, linked, names).values())
+    defs = field_defs(_item_types(tree, linked, names).values())
     return item_table(tree, defs=defs, links=links)
 
 
 def _item_types(
-    rows: list[Mapping[str, Any]],
+    tree: ColumnTree,
     linked: Mapping[str, Mapping[str, Any]] | None,
     names: NameSource | None,
 ) -> dict[int, Mapping[str, Any]]:
-    ids = {row.get("itemType") for row in rows}
+    ids = set(tree.lists.get("itemType") or ())
     wanted = {type_id for type_id in ids if type(type_id) is int}
     known = {str(key): obj for key, obj in ((linked or {}).get("itemtypes") or {}).items()}
     found = {tid: known[str(tid)] for tid in wanted if str(tid) in known}
@@ -157,7 +179,7 @@ def _item_types(
 def _as_text(column: Column) -> Column:
     if not _is_rich(column):
         return column
-    return replace(column, values=[_plain(value) for value in column.values])
+    return replace(column, values=[_plain(value) for value in column.values], typed=None)
 
 
 def _is_rich(column: Column) -> bool:

@@ -17,6 +17,11 @@ Missing values are ``<NA>`` throughout (``Int64``, ``boolean``, ``string``;
 
 A column whose values do not fit its declared type (a changed item type, a
 quirk of the server) falls back to inference rather than failing.
+
+A column that comes with a ``typed`` array (the mirror's DuckDB columns) gets
+the same result from the array's dtype, without looking at every value; a
+case the array cannot answer (an all-empty column, ints where text is
+declared) takes the path of the values.
 """
 
 from __future__ import annotations
@@ -50,7 +55,9 @@ _NONE = type(None)
 
 def column_array(column: Column) -> Any:
     """The column's values as a typed array (or a list pandas stores as objects)."""
-    array = _typed_array(column)
+    array = _from_typed(column) if column.typed is not None else None
+    if array is None:
+        array = _typed_array(column)
     return _na_for_none(array) if isinstance(array, list) else array
 
 
@@ -147,3 +154,21 @@ def _datetimes(values: list[Any]) -> Any:
         return pd.to_datetime(values, format="ISO8601", utc=True)
     except (ValueError, TypeError):
         return infer_array(values) if not _all_dates(values) else values
+
+
+def _from_typed(column: Column) -> Any:
+    """``column_array`` read from ``column.typed``; None when only the values can say."""
+    import pandas as pd
+
+    array, field_type = column.typed, column.field_type
+    kind = array.dtype.kind
+    if kind == "i" and (field_type is None or field_type in _INT_TYPES):
+        return array
+    if kind == "b" and field_type in (None, "BOOLEAN"):
+        return array
+    # An all-empty column takes the values' path (an object column of <NA>).
+    if array.dtype != "string" or not pd.notna(array).any():
+        return None
+    if field_type == "DATE" or (field_type is None and _all_dates(column.values)):
+        return _datetimes(column.values)
+    return array if field_type is None or field_type in _KEEP_TYPES else None

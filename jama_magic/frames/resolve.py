@@ -136,8 +136,19 @@ def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {}
     for column in columns:
         if column.ref is not None:
-            wanted.setdefault(column.ref, set()).update(_ids(column.values))
+            found = _typed_ids(column.typed) if _typed_ints(column) else _ids(column.values)
+            wanted.setdefault(column.ref, set()).update(found)
     return wanted
+
+
+def _typed_ints(column: Column) -> bool:
+    return column.typed is not None and column.typed.dtype.kind == "i"
+
+
+def _typed_ids(typed: Any) -> set[int]:
+    import pandas as pd
+
+    return {int(value) for value in pd.unique(typed[pd.notna(typed)])}
 
 
 def _ids(values: list[Any]) -> set[int]:
@@ -190,6 +201,8 @@ def _resolved(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
     table = tables.get(column.ref or "")
     if not table:
         return column
+    if _typed_ints(column):
+        return _resolved_typed(column, table)
     if any(type(value) is list for value in column.values):
         values = [_name(value, table) for value in column.values]
     else:
@@ -205,3 +218,19 @@ def _name(value: Any, table: Mapping[int, str]) -> Any:
     if type(value) is list:
         return [_name(part, table) for part in value]
     return table.get(value) or str(value)
+
+
+def _resolved_typed(column: Column, table: Mapping[int, str]) -> Column:
+    """``_resolved`` for a typed column of ids: each distinct id looked up once."""
+    import numpy as np
+    import pandas as pd
+
+    array = pd.array(column.typed)
+    missing = np.asarray(array.isna())
+    ids = array.to_numpy(dtype="int64", na_value=0)
+    where, distinct = pd.factorize(ids)
+    names = np.array([table.get(int(i)) or str(int(i)) for i in distinct], dtype=object)
+    values = names[where]
+    values[missing] = None
+    typed = pd.array(values, dtype="string")
+    return replace(column, values=values.tolist(), typed=typed, field_type="NAME")

@@ -79,8 +79,8 @@ def item_table(
     fields = tree.pop_child("fields")
     top = dict(tree.flat())
     index = _index(top)
-    top_columns = _top_columns(top, links, items=True)
-    field_columns = _field_columns(fields, defs, links)
+    top_columns = _top_columns(top, links, tree.typed, items=True)
+    field_columns = _field_columns(fields, defs, links, tree.typed)
     merged = _merge_repeats(top_columns, field_columns, index)
     return Table(index=index, columns=_ordered(merged))
 
@@ -89,7 +89,8 @@ def generic_table(tree: ColumnTree, *, links: Mapping[str, Any] | None) -> Table
     """Every dotted path as a column, ``id`` as the index when every row has one."""
     top = dict(tree.flat())
     index = _index(top)
-    return Table(index=index, columns=list(_top_columns(top, links, items=False).values()))
+    columns = _top_columns(top, links, tree.typed, items=False)
+    return Table(index=index, columns=list(columns.values()))
 
 
 def _index(top: dict[str, list[Any]]) -> list[Any] | None:
@@ -101,7 +102,11 @@ def _index(top: dict[str, list[Any]]) -> list[Any] | None:
 
 
 def _top_columns(
-    top: dict[str, list[Any]], links: Mapping[str, Any] | None, *, items: bool
+    top: dict[str, list[Any]],
+    links: Mapping[str, Any] | None,
+    typed: Mapping[str, Any],
+    *,
+    items: bool,
 ) -> dict[str, Column]:
     columns: dict[str, Column] = {}
     renames = _RENAMES if items else {}
@@ -111,7 +116,7 @@ def _top_columns(
         if items and path.startswith("resources."):
             continue
         name = renames.get(path, path)
-        columns.setdefault(name, _plain_column(name, path, values, links))
+        columns.setdefault(name, _plain_column(name, path, values, links, typed.get(path)))
     return columns
 
 
@@ -138,19 +143,26 @@ def _first_parent(
 
 
 def _plain_column(
-    name: str, path: str, values: list[Any], links: Mapping[str, Any] | None
+    name: str, path: str, values: list[Any], links: Mapping[str, Any] | None, typed: Any
 ) -> Column:
-    return Column(
-        name=name, values=values, source=path, ref=ref_kind(path, field_type=None, links=links)
-    )
+    ref = ref_kind(path, field_type=None, links=links)
+    return Column(name=name, values=values, source=path, ref=ref, typed=typed)
 
 
 def _field_columns(
-    fields: ColumnTree, defs: Mapping[str, FieldDef], links: Mapping[str, Any] | None
+    fields: ColumnTree,
+    defs: Mapping[str, FieldDef],
+    links: Mapping[str, Any] | None,
+    typed: Mapping[str, Any],
 ) -> list[Column]:
     raw = dict(fields.flat())
     names = stripped_names(raw)
-    return [_field_column(key, names[key], values, defs, links) for key, values in raw.items()]
+    return [
+        replace(
+            _field_column(key, names[key], values, defs, links), typed=typed.get(f"fields.{key}")
+        )
+        for key, values in raw.items()
+    ]
 
 
 def _field_column(
@@ -204,7 +216,7 @@ def _agree(first: list[Any], second: list[Any]) -> bool:
 
 def _filled(twin: Column, column: Column) -> Column:
     values = [a if a is not None else b for a, b in zip(twin.values, column.values, strict=True)]
-    return replace(twin, values=values, label=twin.label or column.label)
+    return replace(twin, values=values, label=twin.label or column.label, typed=None)
 
 
 def _ordered(merged: tuple[dict[str, Column], list[Column]]) -> list[Column]:

@@ -156,6 +156,11 @@ class JamaMagic(Magics):
             %jama trace 20 --from Requirement --to "Test Case" [--type "Verified by"]
                 [--mirror] [--excel trace.xlsx] [-c NICK]
 
+        A local mirror (DuckDB; the first sync reads everything, later ones what changed)::
+
+            %jama sync 20 [21 ...] [-c NICK] [--to PATH] [--full]
+            m = %jama mirror [-c NICK]     # open it with no network: m.items(20), m.sql(...)
+
         Also: ``%jama panel`` (point-and-click form), ``%jama help [TOPIC]`` (TOPIC: a
         subcommand or ``request``). Settings: ``%config JamaMagic`` lists them
         (page_size, max_concurrency, rate_limit, retries, timeout, display_rows,
@@ -268,6 +273,21 @@ class JamaMagic(Magics):
         )
         given = any(v is not None for v in options.values())
         print(sandbox_text(sb.url, conn, reused=was is not None, options_given=given))
+
+    # the local mirror (jama_magic.mirroring)
+    def _do_sync(
+        self, projects: list[str], connection: str | None, to: str | None, full: bool
+    ) -> Any:
+        from ..mirroring import sync
+
+        found = sync(projects, connection=connection, path=to, full=full)
+        print(found.last_sync)
+        return found
+
+    def _do_mirror(self, connection: str | None) -> Any:
+        from ..mirroring import mirror
+
+        return mirror(connection=connection)
 
     def _do_panel(self) -> Any:
         if not in_notebook():

@@ -36,6 +36,8 @@ SUBCOMMANDS: Final = (
     "diff",
     "trace",
     "help",
+    "sync",
+    "mirror",
 )
 REQUEST: Final = "request"  # the options table of `%jama [METHOD] URL ...`
 
@@ -203,6 +205,13 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         _CONNECTION,
     ),
     "help": (),
+    # the local mirror (jama_magic.mirroring)
+    "sync": (
+        _CONNECTION,
+        Option(("--to",), "mirror file (default: one per connection)", {"metavar": "PATH"}),
+        Option(("--full",), "re-read everything and report what was missed", FLAG),
+    ),
+    "mirror": (_CONNECTION,),
 }
 
 # Positional arguments of the subcommands: (name, nargs, what it completes to).
@@ -213,6 +222,7 @@ POSITIONALS: Final[dict[str, tuple[str, str | None, str]]] = {
     "diff": ("words", "+", "nothing"),
     "trace": ("project", "+", "nothing"),
     "help": ("topic", "?", "topic"),
+    "sync": ("projects", "+", "nothing"),
 }
 
 

@@ -55,10 +55,11 @@ def test_a_total_far_too_high_stops_at_the_first_short_page(ledger: Any, claimed
         resp = fetch(server)
         sent = server.requests
     lost = abs(len(ids(resp)) - 50)
+    warned = "; ".join(resp.warnings)
     ledger.record(
         f"totalResults {claimed:,} for 50 items",
         cases=1,
-        outcome=f"{len(ids(resp))}/50 items after {sent} requests; warned: {'; '.join(resp.warnings)}",
+        outcome=f"{len(ids(resp))}/50 items after {sent} requests; warned: {warned}",
         loss=lost,
     )
     assert ids(resp) == [1000 + i for i in range(50)]

@@ -11,13 +11,16 @@ limit, a safe first guess elsewhere) or at the hard cap when there is one.
 - *Raise* after an answer that is not a 429, but only when the rate is what held
   that request back (it waited for its send slot): a rate nobody uses proves
   nothing about the server. Until the first 429 ("slow start", as in TCP) the
-  rate doubles every round trip (``× 2 ** (1 / in_flight)`` per answer), so an
-  unthrottled server is found within about a second at any latency. After a
-  429 it rises by ``PROBE`` (5 %) per second of such answers: the limit is known
-  to be near, and overshooting it costs a 429 whose retry costs a slot.
-- *Cut* on a 429 to the number of answers the server accepted in the last
-  second (a rate far above what was really sent says nothing), by at least
-  ``CUT_LEAST`` (× 0.9); with nothing measured, by ``CUT_MOST`` (× 0.5). Only
+  rate doubles every round trip (``× 2 ** (1 / (rate × latency))`` per answer,
+  at most × 2), but never beyond twice the rate of the answers of the last two
+  round trips: a server's burst allowance must not lure the rate far beyond
+  what was proven. After a 429 it rises by ``PROBE`` (5 %) per second of such
+  answers: the limit is known to be near, and overshooting it costs a 429
+  whose retry costs a slot.
+- *Cut* on a 429 to 0.9 × the answers the server accepted in the last second
+  (what the server really took, with room for its bucket to refill; a rate far
+  above what was sent says nothing), and by at least ``CUT_LEAST`` (× 0.9);
+  with nothing measured, by ``CUT_MOST`` (× 0.5). Only
   once per round: 429s of requests sent before the last cut answer the same
   overshoot. (The client also pauses every request of the connection for the
   ``Retry-After`` the server sent, or a back-off, so the server's bucket refills.)
@@ -98,7 +101,7 @@ class RateController:
     def ticket(self, *, waited: bool = False) -> Ticket:
         return Ticket(self.epoch, waited)
 
-    def answered(self, ticket: Ticket, *, status: int, latency: float, window: int = 1) -> None:
+    def answered(self, ticket: Ticket, *, status: int, latency: float) -> None:
         """Learn from one answer: ``status`` came back after ``latency`` seconds."""
         if status == 429:
             self._cut(ticket)
@@ -108,16 +111,20 @@ class RateController:
             return
         self._accepted.append(self._clock())
         if ticket.waited:
-            self._raise(window)
+            self._raise()
 
     def _note_latency(self, latency: float) -> None:
         old = self.latency
         self.latency = latency if old is None else old + LATENCY_WEIGHT * (latency - old)
 
-    def _raise(self, window: int) -> None:
+    def _raise(self) -> None:
         rate = self.rate
         if self.slow_start:
-            grown = rate * 2 ** (1 / max(1, window))
+            # at most twice what the server really answered in the last second: a server's
+            # burst allowance must not let the rate run far ahead of what was proven
+            proven = max(START_RATE, 2 * (self._accepted_rate(recent=True) or 0.0))
+            per_trip = max(1.0, rate * (self.latency or 0.0))  # answers per round trip
+            grown = max(rate, min(rate * 2 ** (1 / per_trip), proven))
         else:
             grown = rate * (1 + PROBE / max(rate, MIN_RATE))
         cap = self._cap()
@@ -128,18 +135,25 @@ class RateController:
             return  # sent before the last cut: the same overshoot, already answered
         rate = self.rate
         accepted = self._accepted_rate()
-        target = rate * CUT_MOST if accepted is None else accepted
+        target = rate * CUT_MOST if accepted is None else accepted * CUT_LEAST
         self._rate = max(MIN_RATE, min(rate * CUT_LEAST, target))
         self.epoch += 1
         self.slow_start = False
 
-    def _accepted_rate(self) -> float | None:
+    def _accepted_rate(self, *, recent: bool = False) -> float | None:
+        """Answers per second over the last second (``recent``: over the last two round
+        trips, what the rate has just proven)."""
         now = self._clock()
         while self._accepted and self._accepted[0] < now - ACCEPT_WINDOW:
             self._accepted.popleft()
         if len(self._accepted) < 2:
             return None
-        return len(self._accepted) / ACCEPT_WINDOW
+        if not recent:
+            return len(self._accepted) / ACCEPT_WINDOW
+        # the last two round trips (at least 0.2 s); n answers span n - 1 intervals
+        since = now - max(2 * (self.latency or 0.0), ACCEPT_WINDOW / 5)
+        times = [t for t in self._accepted if t >= since]
+        return (len(times) - 1) / max(now - times[0], 0.01) if len(times) > 1 else None
 
 
 class Pacer:
@@ -161,7 +175,7 @@ class Pacer:
             self.window.leave()
 
     def answered(self, ticket: Ticket, *, status: int, latency: float) -> None:
-        self.control.answered(ticket, status=status, latency=latency, window=self.window.busy)
+        self.control.answered(ticket, status=status, latency=latency)
         self.window.wake()
 
     def pause(self, seconds: float) -> None:

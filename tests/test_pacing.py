@@ -25,7 +25,7 @@ def answer(ctl: RateController, clock: Clock, status: int = 200, *, waited: bool
     """One answer to a request sent now, after 0.1 s, one request in flight."""
     ticket = ctl.ticket(waited=waited)
     clock.now += 0.1
-    ctl.answered(ticket, status=status, latency=0.1, window=1)
+    ctl.answered(ticket, status=status, latency=0.1)
 
 
 def test_starts_at_ten_without_a_cap_and_at_the_cap_with_one() -> None:
@@ -35,12 +35,26 @@ def test_starts_at_ten_without_a_cap_and_at_the_cap_with_one() -> None:
 
 
 def test_raises_while_answers_come_back_without_429() -> None:
-    """Rate-bound answers without 429 raise the rate (doubling per round trip in slow start)."""
+    """Rate-bound answers without 429 raise the rate, to at most twice what was proven."""
     clock = Clock()
     ctl = RateController(clock=clock)
-    for _ in range(3):
+    rates = []
+    for _ in range(10):  # an answer every 0.1 s: 10 per second proven
         answer(ctl, clock)
-    assert ctl.rate == pytest.approx(80.0)
+        rates.append(ctl.rate)
+    assert rates == sorted(rates)
+    assert START_RATE < ctl.rate <= 2 * 10 + 1e-9
+
+
+def test_slow_start_doubles_per_round_trip() -> None:
+    """Fast answers (1 ms round trips): each answer may double the rate."""
+    clock = Clock()
+    ctl = RateController(clock=clock)
+    for _ in range(8):
+        ticket = ctl.ticket(waited=True)
+        clock.now += 0.001
+        ctl.answered(ticket, status=200, latency=0.001)
+    assert ctl.rate >= 8 * START_RATE
 
 
 def test_does_not_raise_a_rate_nobody_used() -> None:

@@ -18,12 +18,13 @@ limit, a safe first guess elsewhere) or at the hard cap when there is one.
   answers: the limit is known to be near, and overshooting it costs a 429
   whose retry costs a slot.
 - *Cut* on a 429 to 0.9 × the answers the server accepted in the last second
-  (what the server really took, with room for its bucket to refill; a rate far
-  above what was sent says nothing), and by at least ``CUT_LEAST`` (× 0.9);
-  with nothing measured, by ``CUT_MOST`` (× 0.5). Only
-  once per round: 429s of requests sent before the last cut answer the same
-  overshoot. (The client also pauses every request of the connection for the
-  ``Retry-After`` the server sent, or a back-off, so the server's bucket refills.)
+  (not counting time paused after a 429): what the server really took, with
+  room for its bucket to refill; a rate far above what was sent says nothing.
+  The cut is at least ``CUT_LEAST`` (× 0.9); with nothing measured it is
+  ``CUT_MOST`` (× 0.5). Only once per round: 429s of requests sent before the
+  last cut answer the same overshoot. (The client also pauses every request
+  of the connection for the ``Retry-After`` the server sent, or a back-off, so
+  the server's bucket refills.)
 - A *hard cap* (an explicit ``rate_limit`` on the connection or in the
   settings; 10 for ``*.jamacloud.com`` unless set) is never exceeded; the rate
   starts at the cap, still cuts on a 429 and climbs back up to it.
@@ -82,6 +83,7 @@ class RateController:
         self.epoch = 0  # rounds of cuts
         self.slow_start = True
         self._accepted: deque[float] = deque()
+        self._paused: tuple[float, float] = (0.0, 0.0)  # the last pause (start, end)
 
     @property
     def rate(self) -> float:
@@ -112,6 +114,11 @@ class RateController:
         self._accepted.append(self._clock())
         if ticket.waited:
             self._raise()
+
+    def paused(self, seconds: float) -> None:
+        """Every request waits ``seconds`` (a 429): that time is not counted as accepting."""
+        now = self._clock()
+        self._paused = (now, now + seconds)
 
     def _note_latency(self, latency: float) -> None:
         old = self.latency
@@ -149,7 +156,9 @@ class RateController:
         if len(self._accepted) < 2:
             return None
         if not recent:
-            return len(self._accepted) / ACCEPT_WINDOW
+            start, end = self._paused  # seconds of the window spent paused sent nothing
+            idle = max(0.0, min(end, now) - max(start, now - ACCEPT_WINDOW))
+            return len(self._accepted) / max(ACCEPT_WINDOW - idle, ACCEPT_WINDOW / 4)
         # the last two round trips (at least 0.2 s); n answers span n - 1 intervals
         since = now - max(2 * (self.latency or 0.0), ACCEPT_WINDOW / 5)
         times = [t for t in self._accepted if t >= since]
@@ -181,3 +190,4 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """No request of this connection starts for ``seconds`` (after a 429)."""
         self.bucket.pause(seconds)
+        self.control.paused(seconds)

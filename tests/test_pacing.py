@@ -180,3 +180,15 @@ def test_the_cap_is_explicit_or_jama_clouds(
     jama_magic.settings.rate_limit = setting
     conn = Connection(nickname="c", base_url=url, username="u", password="p", rate_limit=conn_cap)
     assert JamaClient(conn)._cap() == cap
+
+
+def test_a_cut_leaves_out_time_spent_paused() -> None:
+    """A 429 after a pause: the accepted rate counts only the time not paused."""
+    clock = Clock()
+    ctl = RateController(lambda: 20.0, clock=clock)
+    ctl.paused(0.5)
+    clock.now += 0.5
+    for _ in range(5):
+        answer(ctl, clock, waited=False)
+    answer(ctl, clock, 429)  # the last second: 0.4 s paused, 5 answers in 0.6 s
+    assert ctl.rate == pytest.approx(0.9 * 5 / 0.6)

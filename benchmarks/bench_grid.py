@@ -297,6 +297,30 @@ def main() -> None:
     write(args.out, runs, sys.argv[1:], time.perf_counter() - began)
 
 
+NOTES = [
+    "### How to read it",
+    "",
+    "- The sandbox checks its limit *after* the injected latency, so a 429 takes as long as a",
+    "  page: at 1-2 s the client learns of an overshoot one latency late, and the requests",
+    "  already in flight meet the limit too. That is where the share of 429s is highest; a",
+    "  gateway that answers 429 at once (as rate limiters usually do) costs fewer.",
+    "- The sandbox's bucket holds `limit` requests and refills between fetches (1.1 s), so a",
+    "  fetch can beat Jama's bound by spending that burst (ratios below 1.00x).",
+    "- At most 16 requests in flight (`max_concurrency`) give at most 16 / latency requests/s:",
+    "  8/s at 2 s a page. Cells where limit x latency > 16 cannot reach Jama's bound; the",
+    "  16-in-flight bound shows what they can reach (raise `max_concurrency` for more).",
+    "- The first page goes alone (it tells the total and the latency), so a fetch pays one",
+    "  latency more than the bound's formula; on a new connection the rate also has to be",
+    "  found (slow start from 10/s), which is what the 'again' rows do without.",
+    "- 'old fixed window' is today's client with `rate_limit=10` (a hard cap) and",
+    "  `max_concurrency=4`, the former defaults; unlike the old code it also cuts on a 429.",
+    "- py-jama-rest-client raises on the first 429; it pages 20 at a time, one after",
+    "  another, so at 1-2 s a page it is over the cap (at least requests x latency).",
+    "- 10,000-item cells have no 'again' row, to keep the grid near 20 minutes.",
+    "",
+]
+
+
 def write(out: Path, runs: list[Run], argv: list[str], seconds: float) -> None:
     command = " ".join(["python benchmarks/bench_grid.py", *argv])
     lines = [
@@ -311,6 +335,7 @@ def write(out: Path, runs: list[Run], argv: list[str], seconds: float) -> None:
         *targets(runs),
         "",
         table(runs),
+        *NOTES,
     ]
     record("grid", "\n".join(lines), out)
     print(f"wrote the grid section of {out}")

@@ -184,7 +184,7 @@ def test_terminal_escapes_from_the_server_are_stripped(ledger: Any, where: str) 
 
 
 def test_terminal_escapes_in_whoami_are_stripped(ledger: Any) -> None:
-    """%jama whoami prints the user's names from the server: without control characters."""
+    """%jama whoami shows the user's names from the server: without control characters."""
     user = {"username": f"al{ESCAPES}ice", "firstName": f"A{ESCAPES}", "lastName": "Smith\x1b[2J"}
     reply = json_reply(json.dumps({"meta": {"status": "OK"}, "data": user}))
     out = io.StringIO()
@@ -193,7 +193,8 @@ def test_terminal_escapes_in_whoami_are_stripped(ledger: Any) -> None:
             "who", url=server.url, username="u", password="p", default=True, check=False
         )
         with contextlib.redirect_stdout(out):
-            shell().run_line_magic("jama", "whoami")
+            # a cell, not run_line_magic: whoami returns a UserInfo that the shell displays
+            shell().run_cell("%jama whoami")
     printed = out.getvalue().rstrip("\n")
     bad = [ch for ch in printed if ch in "\x1b\x07\x08\r\x9b\u202e"]
     ledger.record(

@@ -101,7 +101,7 @@ class KeysetFetch:
         if not first.ok or not rows:
             return [first]
         seen: set[int] = set()
-        last = advance(rows, start, seen, number)
+        last = _advance(rows, start, seen, number)
         total = total_of(first)
         self.progress.start(total_items=total, total_pages=None)
         self.progress.advance(items=len(rows), pages=1)
@@ -132,7 +132,7 @@ class KeysetFetch:
             rows = rows_of(page)
             if not page.ok or not rows:
                 return [*pages, page], got - start
-            following = advance(rows, last, seen, number)
+            following = _advance(rows, last, seen, number)
             pages.append(page)
             kept = _within(rows, bound)
             got += kept
@@ -184,7 +184,7 @@ class KeysetFetch:
         return total is not None and got >= total
 
 
-def advance(rows: list[Any], last: int, seen: set[int], number: int) -> int:
+def _advance(rows: list[Any], last: int, seen: set[int], number: int) -> int:
     """The next ``lastId`` after page ``number``; ``LastIdIgnored`` when it brought nothing
     new to its sequence (``seen``, updated) or did not move ``lastId`` forward."""
     ids = [row.get("id") for row in rows if isinstance(row, dict)]

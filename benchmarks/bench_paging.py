@@ -6,7 +6,8 @@ request (a realistic page time for Jama Cloud), fetches every item of project
 
 (a) ``jama_magic`` ``all_pages=True`` -- the code path of ``%jama GET /items?project=20 --all``
     (``client_for(conn).request(..., all_pages=True)``, default settings: 50 a
-    page, 4 concurrent, 10 requests/s client-side limit);
+    page; since issue 16 the rate and the requests in flight are learned, see
+    ``bench_grid.py``; the recorded section predates that: 4 concurrent, 10/s fixed);
 (b) ``py-jama-rest-client``'s ``JamaClient.get_items`` (sequential, 20 a page,
     raises on the first 429);
 (c) a naive sequential ``httpx`` loop at 50 a page;

@@ -1,7 +1,8 @@
 """The one place that turns a ``JamaRequest`` into HTTP and a ``JamaResponse``.
 
 ``JamaClient`` (one per connection, see ``client_for``) applies auth, the
-connection's rate limiter, retries and paging, and has httpx errors translated
+connection's adaptive pacing (``pacing.py``: a learned rate and requests in
+flight), retries and paging, and has httpx errors translated
 into ``jama_magic.errors`` once (``transport.py``). All I/O runs on the
 session's I/O loop (``runner.py``), so ``send`` works in scripts and in a
 running Jupyter kernel alike, and ``asend``/``arequest`` can be awaited from
@@ -24,8 +25,8 @@ from .auth import Authenticator, HeaderAuth, Remember
 from .connection import Connection, same_but_secrets
 from .errors import JamaRequestError, ReadOnlyError, WriteNotConfirmedError
 from .lookups import lookups_for
+from .pacing import Pacer
 from .paging import Progress, fetch_pages
-from .ratelimit import TokenBucket
 from .replies import build_reply, too_large, wait_too_long
 from .request import JamaRequest
 from .response import JamaResponse, Paging, RequestView
@@ -40,6 +41,7 @@ from .retry import (
 from .secrets import Secret
 from .settings import Settings
 from .state import session
+from .stats import FetchStats
 from .transport import (
     BodyTooLarge,
     build_http_request,
@@ -57,6 +59,7 @@ __all__ = ["JamaClient", "client_for"]
 
 Confirm = Callable[[str], bool]
 USER_AGENT = "jama-magic/0.1"
+JAMA_CLOUD_RATE = 10.0  # requests/s, Jama Cloud's documented limit (the default cap there)
 
 
 class JamaClient:
@@ -72,7 +75,8 @@ class JamaClient:
     ) -> None:
         self._auth = Authenticator(connection, remember=remember)
         self.settings = session.settings if settings is None else settings
-        self.limiter = TokenBucket(self._rate)
+        self.pacer = Pacer(self._cap, lambda: self.settings.max_concurrency)
+        self.limiter = self.pacer.bucket
         self._transport = transport  # tests: an httpx.MockTransport instead of the network
         self._http: httpx.AsyncClient | None = None
         self.names: NameSource | None = None  # given to every response (client_for sets it)
@@ -81,8 +85,12 @@ class JamaClient:
     def connection(self) -> Connection:
         return self._auth.connection
 
-    def _rate(self) -> float | None:
-        return self.connection.rate_limit or self.settings.rate_limit
+    def _cap(self) -> float | None:
+        """The hard cap on the rate: explicit (connection, then setting), else Jama Cloud's."""
+        conn = self.connection
+        explicit = conn.rate_limit or self.settings.rate_limit
+        cloud = conn.host.lower().endswith(".jamacloud.com")
+        return explicit or (JAMA_CLOUD_RATE if cloud else None)
 
     # the public surface
     def request(self, method: str, relative_url: str, **kw: Any) -> JamaResponse:
@@ -166,28 +174,33 @@ class JamaClient:
 
     # the I/O loop side
     async def _dispatch(self, req: JamaRequest, progress: Progress | None) -> JamaResponse:
+        stats, began = FetchStats(), time.monotonic()
         if not (req.all_pages or req.limit):
-            return await self._exchange(req)
-        budget = RetryBudget(self.settings.retries * 10)
-        return await fetch_pages(
-            lambda page: self._exchange(page, budget=budget),
-            req,
-            view=self.prepare(req),
-            page_size=self.settings.page_size,
-            concurrency=self.settings.max_concurrency,
-            progress=progress,
-        )
+            resp = await self._exchange(req, stats=stats)
+        else:
+            budget = RetryBudget(self.settings.retries * 10)
+            resp = await fetch_pages(
+                lambda page: self._exchange(page, budget=budget, stats=stats),
+                req,
+                view=self.prepare(req),
+                page_size=self.settings.page_size,
+                concurrency=self.settings.max_concurrency,
+                progress=progress,
+                stats=stats,
+            )
+        stats.elapsed, stats.rate_limit = time.monotonic() - began, self.pacer.control.rate
+        resp.stats = stats
+        return resp
 
     async def _exchange(
-        self, req: JamaRequest, *, budget: RetryBudget | None = None
+        self, req: JamaRequest, *, budget: RetryBudget | None = None, stats: FetchStats
     ) -> JamaResponse:
-        """One request with rate limiting, retries and one token renewal."""
+        """One request with pacing, retries and one token renewal."""
         budget = budget or RetryBudget(self.settings.retries)
         attempt, renewed = 0, False
         while True:
-            await self.limiter.acquire()
             try:
-                resp, used_auth = await self._once(req, retries=attempt)
+                resp, used_auth = await self._paced(req, attempt, stats)
             except JamaRequestError as exc:
                 if not self._may_retry(attempt, budget, retryable_error(req.method, exc, attempt)):
                     if attempt:
@@ -208,14 +221,29 @@ class JamaClient:
                 continue
             return resp
 
+    async def _paced(
+        self, req: JamaRequest, attempt: int, stats: FetchStats
+    ) -> tuple[JamaResponse, Secret]:
+        """One exchange in its place in flight and its send slot; the pacer learns from it."""
+        async with self.pacer.slot() as ticket:
+            began = time.monotonic()
+            try:
+                resp, auth = await self._once(req, retries=attempt)
+            except JamaRequestError:
+                stats.record(None, time.monotonic() - began, retry=attempt > 0)
+                raise
+            self.pacer.answered(ticket, status=resp.status_code, latency=resp.elapsed)
+            stats.record(resp.status_code, resp.elapsed, retry=attempt > 0)
+            return resp, auth
+
     async def _wait_to_retry(self, resp: JamaResponse, attempt: int, asked: float | None) -> None:
         if asked is not None and asked > MAX_RETRY_AFTER:
             raise wait_too_long(resp, asked)
         delay = backoff(attempt, asked)
         if resp.status_code == 429:
             # the environment is over its limit: hold back every request of this connection;
-            # the next acquire() waits the pause out
-            self.limiter.pause(delay)
+            # the next send slot waits the pause out
+            self.pacer.pause(delay)
         else:
             await asyncio.sleep(delay)
 

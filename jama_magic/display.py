@@ -63,6 +63,8 @@ def summary_line(resp: JamaResponse) -> str:
         parts.append(f"{resp.pages} page{'s' if resp.pages != 1 else ''}")
     if resp.retries:
         parts.append(f"{resp.retries} retr{'ies' if resp.retries != 1 else 'y'}")
+    if resp.stats is not None and resp.pages > 1:
+        parts.append(resp.stats.summary())
     if resp.created_id is not None:
         parts.append(f"created id {resp.created_id}")
     return " · ".join(parts)

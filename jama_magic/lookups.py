@@ -27,13 +27,16 @@ because a tenant holds hundreds of pick lists while a list of items uses a
 handful, each with several options in use: for typical data this makes two
 requests per pick list instead of one per option (or one per pick list of the
 tenant). An id that answers 404 or 403 is remembered as unknown. Requests go
-through the client, so they share its rate limit. Nothing here imports pandas.
+through the client, so they share its pacing; ``prefetch`` fetches several
+kinds at once (the DataFrame view asks for all it needs before resolving).
+Nothing here imports pandas.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from .errors import ForbiddenError, NotFoundError
@@ -119,6 +122,25 @@ class ConnectionLookups:
                 self._load(kind, wanted)
             cache = self._objects.get(kind, {})
             return {key: cache[key] for key in sorted(wanted) if key in cache}
+
+    def prefetch(self, wanted: Mapping[str, Iterable[int]]) -> None:
+        """Fetch what ``names`` will need for several kinds at once, concurrently.
+
+        Each kind's requests stay in their order (a pick list is read whole once
+        one of its options is known), but the kinds run side by side, and their
+        lists are paged like any ``--all`` (learned rate, several pages in flight).
+        """
+        jobs = {kind: {int(key) for key in ids} for kind, ids in wanted.items()}
+        jobs = {
+            kind: ids for kind, ids in jobs.items() if ids and (kind in _BULK or kind in _SIBLINGS)
+        }
+        with self._lock:
+            if self.client is None or not jobs:
+                return
+            # threads only wait: the requests themselves all run on the one I/O loop
+            with ThreadPoolExecutor(len(jobs), thread_name_prefix="jama-lookups") as pool:
+                for done in [pool.submit(self._load, kind, ids) for kind, ids in jobs.items()]:
+                    done.result()
 
     def all(self, kind: str) -> dict[int, Mapping[str, Any]]:
         """Every object of a kind fetched in bulk (item types, projects, users...)."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .frames import NameSource
+    from .stats import FetchStats
 
 __all__ = ["JamaResponse", "PageInfo", "Paging", "RequestView", "parse_body"]
 
@@ -125,6 +126,7 @@ class JamaResponse:
         self.retries = retries
         self.warnings = warnings or []
         self.names = names  # where resolve=True finds names (the connection's lookups)
+        self.stats: FetchStats | None = None  # requests, 429s, rate, latency (set by the client)
 
     @classmethod
     def from_httpx(

@@ -27,8 +27,11 @@ class _Rule:
 
 SETTINGS: dict[str, _Rule] = {
     "page_size": _Rule(50, int, lambda v: 1 <= v <= 50, "an integer from 1 to 50"),
-    "max_concurrency": _Rule(4, int, lambda v: 1 <= v <= 64, "an integer from 1 to 64"),
-    "rate_limit": _Rule(10.0, float, lambda v: v > 0, "requests/s > 0, or None for no limit", True),
+    "max_concurrency": _Rule(16, int, lambda v: 1 <= v <= 64, "an integer from 1 to 64"),
+    # None: learned per connection (see pacing.py); a number: a hard cap, never exceeded
+    "rate_limit": _Rule(
+        None, float, lambda v: v > 0, "requests/s > 0 (a hard cap), or None to learn it", True
+    ),
     "retries": _Rule(5, int, lambda v: 0 <= v <= 20, "an integer from 0 to 20"),
     "timeout": _Rule(30.0, float, lambda v: v > 0, "seconds > 0"),
     "display_rows": _Rule(20, int, lambda v: 0 <= v <= 10_000, "an integer from 0 to 10000"),
@@ -76,7 +79,7 @@ def validate(name: str, value: Any) -> Any:
     if value is None and rule.optional:
         return None
     if rule.optional and value in (0, False) and rule.kind is float:
-        return None  # rate_limit = 0 switches the limiter off, like None
+        return None  # rate_limit = 0 means no cap, like None: the rate is learned
     converted = _convert(rule, value)
     if converted is None or not rule.check(converted):
         raise InvalidSettingError(f"setting {name} must be {rule.expect}, not {value!r}")

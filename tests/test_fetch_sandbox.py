@@ -92,7 +92,7 @@ def test_matching_limits_mean_no_429s(fresh: Sandbox) -> None:
 def test_without_the_client_limit_the_same_fetch_is_throttled_but_complete(
     fresh: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Control: no client limit trips the server's 429s, which are retried: still every item."""
+    """Control: no cap, so the learned rate overshoots the server's 10/s at first: 429s, retried."""
     monkeypatch.setattr(retry, "BASE_DELAY", 0.5)  # the real backoff: the server must refill
     expected = project_ids(fresh)
     fresh.set_rate_limit(10)

@@ -208,3 +208,42 @@ def test_sandbox_relationship_type_names_once(sandbox: Sandbox, sandbox_conn: Co
     assert relationship_type_names(client) == expected
     assert relationship_type_names(client) == expected
     assert sandbox.stats.by_route == {"GET /relationshiptypes": 1}
+
+
+def test_frame_fetches_the_kinds_it_lacks_side_by_side(
+    sandbox: Sandbox, sandbox_conn: Connection
+) -> None:
+    """resolve=True asks for users, projects, options... at once: their requests overlap."""
+    import threading
+
+    from jama_magic.frames import to_dataframe
+
+    client = _client(sandbox_conn)
+    resp = client.request("GET", "/items", query={"project": 20, "maxResults": 50})
+    lookups = lookups_for(client)
+    lookups.names("itemtypes", [33])  # item types come first (the columns depend on them)
+    spans: list[tuple[str, int, int]] = []
+    clock = iter(range(10_000))
+    lock = threading.Lock()
+    original = client.request
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        with lock:
+            began = next(clock)
+        try:
+            return original(*args, **kw)
+        finally:
+            with lock:
+                spans.append((args[1], began, next(clock)))
+
+    client.request = spy
+    sandbox.set_latency(0.1)
+    try:
+        to_dataframe(resp.data, links=resp.links, names=lookups, resolve=True)
+    finally:
+        sandbox.set_latency(0)
+        client.request = original
+    kinds = {url.split("/")[1] for url, _, _ in spans}
+    assert {"users", "projects"} <= kinds
+    # some request began before another one ended: they were in flight together
+    assert any(b1 < e2 and b2 < e1 for (_, b1, e1) in spans for (_, b2, e2) in spans if b1 != b2)

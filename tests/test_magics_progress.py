@@ -67,6 +67,26 @@ def test_widget_shows_and_updates() -> None:
     assert bar.label.value == "100 items in 2 pages, 2.0 s"
 
 
+def test_final_line_carries_the_fetch_stats() -> None:
+    """finish(stats) before close(): the last line adds requests, 429s, rate and latency."""
+    from jama_magic.stats import FetchStats
+
+    clock = FakeClock()
+    bar = WidgetProgress(display=lambda _: None, clock=clock)
+    bar.start(total_items=100, total_pages=2)
+    clock.now += 2.0
+    bar.advance(items=100, pages=2)
+    stats = FetchStats(elapsed=2.0, rate_limit=10.0)
+    for status in (200, 429, 200):
+        stats.record(status, 0.25, retry=status == 200 and stats.requests > 0)
+    bar.finish(stats)
+    bar.close()
+    assert bar.label.value == (
+        "100 items in 2 pages, 2.0 s · 3 requests · 1 × 429 · 1.5 req/s (limit 10.0)"
+        " · mean latency 0.25 s"
+    )
+
+
 def test_text_bar_outside_a_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside a Jupyter kernel the bar is tqdm text; without tqdm there is none."""
     assert isinstance(progress_bar(), TextProgress)

@@ -282,9 +282,18 @@ def test_a_failing_progress_display_does_not_fail_the_fetch() -> None:
 class RelationshipServer:
     """``/relationships`` with ``lastId``: ascending ids after lastId."""
 
-    def __init__(self, n: int, *, max_page: int = 50, ids: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        *,
+        max_page: int = 50,
+        ids: list[int] | None = None,
+        ignore_last_id_from: int | None = None,
+    ) -> None:
         self.rows = [{"id": key} for key in (ids or [3 * i for i in range(1, n + 1)])]
         self.max_page = max_page
+        # from this request on, lastId is ignored (startAt is honoured), as by an older Jama
+        self.ignore_last_id_from = ignore_last_id_from
         self.requests: list[tuple[int, int]] = []
         self.in_flight = self.most_in_flight = 0
 
@@ -296,8 +305,17 @@ class RelationshipServer:
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         await asyncio.sleep(0.001)
         self.in_flight -= 1
+        if self.ignoring:
+            start = int(req.query_value("startAt") or 0)
+            rows = self.rows[start : start + size]
+            return response(page_body(rows, start, len(self.rows)), url="/relationships")
         after = [row for row in self.rows if row["id"] > last][:size]
         return response(page_body(after, 0, len(self.rows)), url="/relationships")
+
+    @property
+    def ignoring(self) -> bool:
+        since = self.ignore_last_id_from
+        return since is not None and len(self.requests) >= since
 
 
 @pytest.mark.parametrize(("n", "max_page"), [(120, 50), (100, 50), (45, 20)])
@@ -355,3 +373,15 @@ def test_relationships_limit() -> None:
     resp = asyncio.run(fetch_pages(server.exchange, req, page_size=50, concurrency=4))
     assert len(resp.data) == 60
     assert server.requests == [(0, 50), (150, 10)]
+
+
+def test_relationship_segments_ignoring_last_id_fall_back_to_start_at() -> None:
+    """lastId honoured on the first page only: the segments notice, the list is read by startAt."""
+    server = RelationshipServer(0, ids=SPREADS["even"], ignore_last_id_from=2)
+    req = JamaRequest.build("GET", "/relationships", query={"project": 20}, all_pages=True)
+    resp = asyncio.run(fetch_pages(server.exchange, req, page_size=50, concurrency=4))
+    assert ids(resp) == SPREADS["even"]
+    assert any("ignored lastId" in note for note in resp.warnings)
+    segments = [last for last, _ in server.requests[1:] if last != -1]
+    assert 1 <= len(segments) <= 4  # one round of segments at most, then offsets only
+    assert len(server.requests) <= 1 + 4 + 2000 // 50

@@ -15,8 +15,8 @@ def test_defaults() -> None:
     """Fresh settings have the documented defaults."""
     assert Settings().as_dict() == {
         "page_size": 50,
-        "max_concurrency": 4,
-        "rate_limit": 10.0,
+        "max_concurrency": 16,
+        "rate_limit": None,
         "retries": 5,
         "timeout": 30.0,
         "display_rows": 20,

@@ -81,9 +81,27 @@ def resolve_columns(
     wanted = _ids_by_kind(columns)
     _add_row_kinds(wanted, columns)
     own = _own_keys(columns, index, wanted.get("items"))
+    _prefetch(wanted, linked, names)
     tables = {kind: _names_for(kind, ids, linked, names, own) for kind, ids in wanted.items()}
     _warn_if_gone(wanted, tables, names)
     return [_resolved(column, tables) for column in columns]
+
+
+def _prefetch(
+    wanted: dict[str, set[int]],
+    linked: Mapping[str, Mapping[str, Any]] | None,
+    names: NameSource | None,
+) -> None:
+    """Let a source that can (the connection's lookups) fetch every kind it lacks at once."""
+    prefetch = getattr(names, "prefetch", None)  # optional: NameSource needs only names()
+    if prefetch is None:
+        return
+    missing = {
+        kind: ids - _from_linked(kind, ids, linked).keys()
+        for kind, ids in wanted.items()
+        if kind in LOOKUP_KINDS
+    }
+    prefetch(missing)
 
 
 def _warn_if_gone(

@@ -62,11 +62,12 @@ class JamaMagic(Magics):
     """
 
     page_size = _trait(Int, "page_size", "items per page (1-50) for --all")
-    max_concurrency = _trait(Int, "max_concurrency", "pages fetched at once for --all")
+    max_concurrency = _trait(Int, "max_concurrency", "most requests in flight per connection")
     rate_limit = _trait(
         Float,
         "rate_limit",
-        "requests/s per connection (Jama Cloud allows 10); 0 or None switches it off",
+        "hard cap in requests/s per connection; None (or 0): learned from the server's 429s"
+        " (10 on *.jamacloud.com)",
         allow_none=True,
     )
     retries = _trait(Int, "retries", "retries on 429 and 502/503/504")

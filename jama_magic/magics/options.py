@@ -147,7 +147,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--timeout",), "default timeout in seconds", {"type": SECONDS, "metavar": "S"}),
         Option(
             ("--rate-limit",),
-            "requests/s for this connection",
+            "hard cap in requests/s for this connection (default: learned)",
             {"type": _typed("requests/s > 0", float, lambda v: v > 0), "metavar": "RPS"},
         ),
         Option(("--read-only",), "refuse POST, PUT, PATCH and DELETE", FLAG),

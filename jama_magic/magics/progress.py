@@ -14,7 +14,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..stats import FetchStats
 
 __all__ = ["ProgressState", "TextProgress", "WidgetProgress", "in_notebook", "progress_bar"]
 
@@ -91,6 +94,7 @@ class WidgetProgress:
         self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Fetching")
         self.label = widgets.Label(value="")
         self.box = widgets.HBox([self.bar, self.label])
+        self.stats_line = ""
         self._display = display or _ipython_display
 
     def start(self, *, total_items: int | None, total_pages: int | None) -> None:
@@ -103,12 +107,17 @@ class WidgetProgress:
         self.state.advance(items=items, pages=pages)
         self._refresh()
 
+    def finish(self, stats: FetchStats) -> None:
+        """The fetch's counts (requests, 429s, rate, latency) for the last line."""
+        self.stats_line = stats.summary()
+
     def close(self) -> None:
         self.bar.value = 1.0
         self.bar.bar_style = "success"
         self.bar.description = "Done"
         s = self.state
-        self.label.value = f"{s.items} items in {s.pages} pages, {s.elapsed():.1f} s"
+        done = f"{s.items} items in {s.pages} pages, {s.elapsed():.1f} s"
+        self.label.value = " · ".join(filter(None, [done, self.stats_line]))
         # the response's summary says the same: a finished bar would only linger in the
         # saved notebook as a stale widget
         self.box.close()

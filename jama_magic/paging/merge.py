@@ -24,9 +24,10 @@ def rows_of(resp: JamaResponse) -> list[Any]:
 
 
 def total_of(resp: JamaResponse) -> int | None:
-    """``meta.pageInfo.totalResults`` of a page, if it has one."""
-    info = resp.page_info
-    return info.total_results if info else None
+    """``meta.pageInfo.totalResults`` of a page: None when missing or not a count."""
+    info = resp.meta.get("pageInfo") if isinstance(resp.meta, dict) else None
+    total = info.get("totalResults") if isinstance(info, dict) else None
+    return total if type(total) is int and total >= 0 else None
 
 
 def merge_pages(
@@ -115,16 +116,22 @@ def _concat(lists: list[Any]) -> tuple[list[Any], int]:
 
 def _merged_meta(first: JamaResponse, pages: list[JamaResponse], count: int) -> dict[str, Any]:
     meta = dict(first.meta)
-    info = first.page_info
-    if info is None:
+    info = meta.get("pageInfo")
+    if not isinstance(info, dict):
         return meta
     meta["pageInfo"] = {
-        "startIndex": info.start_index,
+        "startIndex": start_of(info),
         "resultCount": count,
-        # the newest total the server reported: the last page read is the freshest
-        "totalResults": total_of(pages[-1]) or info.total_results,
+        # the newest total the server reported (the last page read is the freshest), but
+        # never fewer than the items in hand: a server may report 0 on a full page
+        "totalResults": max(total_of(pages[-1]) or total_of(first) or 0, start_of(info) + count),
     }
     return meta
+
+
+def start_of(info: dict[str, Any]) -> int:
+    start = info.get("startIndex")
+    return start if type(start) is int and start >= 0 else 0
 
 
 def _merge_linked(maps: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:

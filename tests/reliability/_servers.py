@@ -140,3 +140,91 @@ class TLSCounter:
         self._stop.set()
         self._thread.join(2)
         self._sock.close()
+
+
+class ListServer:
+    """A loopback list endpoint that can lie: about ``totalResults``, or by ignoring paging.
+
+    Serves ``GET /rest/latest/<anything>`` from ``rows`` with Jama's envelope:
+    ``startAt``/``maxResults`` paging (or ``lastId``, ascending ids), where
+    ``total`` is the ``totalResults`` it reports (the truth by default),
+    ``ignore_start``/``ignore_last_id`` serve the first page whatever is asked,
+    ``page_info=False`` leaves ``meta.pageInfo`` out, and ``endless`` serves a
+    full page at any offset. ``requests`` counts what it received.
+    """
+
+    def __init__(
+        self,
+        rows: int,
+        *,
+        total: int | None = None,
+        ignore_start: bool = False,
+        ignore_last_id: bool = False,
+        page_info: bool = True,
+        endless: bool = False,
+    ) -> None:
+        self.rows = [{"id": 1000 + i, "type": "items"} for i in range(rows)]
+        self.endless = endless  # every page full, whatever startAt asks
+        self.total = rows if total is None else total
+        self.ignore_start, self.ignore_last_id = ignore_start, ignore_last_id
+        self.page_info = page_info
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> ListServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def page(self, query: dict[str, str]) -> dict[str, Any]:
+        size = min(int(query.get("maxResults", "20")), 50)
+        start = 0 if self.ignore_start else int(query.get("startAt", "0"))
+        if "lastId" in query and not self.ignore_last_id:
+            after = int(query["lastId"])
+            rows = [row for row in self.rows if row["id"] > after][:size]
+        elif self.endless:
+            rows = [{"id": 1000 + i, "type": "items"} for i in range(start, start + size)]
+        else:
+            rows = self.rows[start : start + size]
+        meta: dict[str, Any] = {"status": "OK"}
+        if self.page_info:
+            meta["pageInfo"] = {
+                "startIndex": start,
+                "resultCount": len(rows),
+                "totalResults": self.total,
+            }
+        return {"meta": meta, "links": {}, "linked": {}, "data": rows}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        from urllib.parse import parse_qsl, urlsplit
+
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                with owner._lock:
+                    owner.requests += 1
+                query = dict(parse_qsl(urlsplit(self.path).query))
+                reply = json.dumps(owner.page(query)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler

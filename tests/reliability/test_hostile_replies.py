@@ -182,7 +182,7 @@ def test_terminal_escapes_from_the_server_are_stripped(ledger: Any, where: str) 
 
 
 def test_terminal_escapes_in_whoami_are_stripped(ledger: Any) -> None:
-    """%jama whoami prints the user's names from the server: without control characters."""
+    """%jama whoami shows the user's names from the server: without control characters."""
     user = {"username": f"al{ESCAPES}ice", "firstName": f"A{ESCAPES}", "lastName": "Smith\x1b[2J"}
     reply = json_reply(json.dumps({"meta": {"status": "OK"}, "data": user}))
     with HostileServer(lambda s, n: reply) as server:

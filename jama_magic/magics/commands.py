@@ -100,6 +100,7 @@ class JamaMagic(Magics):
 
         The URL is relative to the connection's /rest/<version> and may carry a query
         string; absolute URLs and paths that climb out of the API root are refused.
+        A trailing ``# comment`` is ignored (a ``#`` in quotes or inside a word is kept).
 
         Options:
           -c, --connection NICK   use this connection instead of the default

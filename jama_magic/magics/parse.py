@@ -105,9 +105,30 @@ def build_request(spec: RequestSpec, *, cell: str, evaluate: Evaluate) -> JamaRe
 
 def _split(line: str) -> list[str]:
     try:
-        return shlex.split(line)
+        return shlex.split(strip_comment(line))
     except ValueError as exc:  # an unclosed quote
         _fail(f"cannot split the line ({exc}): check the quotes")
+
+
+def strip_comment(line: str) -> str:
+    """``line`` without a trailing ``# comment``, which IPython passes on to a line magic.
+
+    As in a shell, a comment starts at an unquoted ``#`` that begins a word: a ``#``
+    in quotes or inside a word (``/items#top``, ``-p q=#1``) is kept.
+    """
+    quote, escaped = "", False
+    for at, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (at == 0 or line[at - 1].isspace()):
+            return line[:at]
+    return line
 
 
 def _parse_subcommand(name: str, tokens: list[str]) -> Subcommand:

@@ -408,3 +408,14 @@ def test_hash_inside_the_url_is_kept() -> None:
     """A URL fragment written without a space before `#` stays in the URL."""
     assert spec("GET /items/7#fields").url == "/items/7#fields"
 
+
+def test_mistyped_option_beats_a_missing_required_one() -> None:
+    """`--frm` is reported as a typo of --from, not as `--from is required`."""
+    message = error('trace 20 --frm Requirement --to "Test Case"')
+    assert "unknown option '--frm' for %jama trace; did you mean --from?" in message
+    assert "required" not in message
+
+
+def test_missing_required_option_is_still_reported() -> None:
+    """Without a typo, a missing --from is still named."""
+    assert "--from" in error('trace 20 --to "Test Case"')

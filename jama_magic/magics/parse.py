@@ -189,7 +189,11 @@ def _check_template_filled(words: list[str]) -> None:
 
 def _parse(context: str, tokens: list[str]) -> dict[str, Any]:
     parser = _parser(context)
-    namespace, extras = parser.parse_known_intermixed_args(tokens)
+    try:
+        namespace, extras = parser.parse_known_intermixed_args(tokens)
+    except MagicParseError:
+        _check_flags(context, tokens)  # a mistyped option explains "--from is required"
+        raise
     for extra in extras:
         _unknown_option(context, extra)
     values = vars(namespace)
@@ -198,6 +202,14 @@ def _parse(context: str, tokens: list[str]) -> dict[str, Any]:
         values["headers_expr"] = values.pop("headers")
         values["body_expr"] = values.pop("body")
     return values
+
+
+def _check_flags(context: str, tokens: list[str]) -> None:
+    """Fail on the first ``--option`` that ``context`` does not have."""
+    known = flags_for(context)
+    for token in tokens:
+        if token.startswith("--") and token.split("=", 1)[0] not in known:
+            _unknown_option(context, token)
 
 
 class _Parser(argparse.ArgumentParser):

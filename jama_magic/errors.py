@@ -18,6 +18,7 @@ line that says what went wrong and never contains a secret::
     │   ├── InvalidSettingError
     │   └── NotAListError         a DataFrame view of a body that is not a list
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
+    │   │                         (``.maybe_applied``: a write that may have reached the server)
     │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
     │   ├── JamaTimeoutError
     │   └── JamaProtocolError     (UnusableReplyError: too large or malformed; not retried)
@@ -142,6 +143,8 @@ class JamaRequestError(JamaError):
         self.method = method
         self.url = url
         self.host = host
+        # a write that may have reached the server: sending it again could apply it twice
+        self.maybe_applied = False
 
 
 class JamaConnectError(JamaRequestError):

@@ -72,7 +72,11 @@ class JamaMagic(Magics):
     retries = _trait(Int, "retries", "retries on 429 and 502/503/504")
     timeout = _trait(Float, "timeout", "request timeout in seconds")
     display_rows = _trait(Int, "display_rows", "rows in a response's table preview")
-    short_errors = _trait(Bool, "short_errors", "one-line errors; False shows the full exception")
+    short_errors = _trait(
+        Bool,
+        "short_errors",
+        "one-line errors (also of the Python API in IPython); False shows the full traceback",
+    )
     max_body_mb = _trait(
         Int, "max_body_mb", "largest JSON/text reply read, in MiB (binary replies go to a file)"
     )

@@ -260,7 +260,28 @@ def test_password_error_never_echoes_the_value() -> None:
             "sandbox --port 8765 --latency 50 --rate-limit 5 --items 300 --seed 7",
             Subcommand(
                 name="sandbox",
-                args={"port": 8765, "latency": 50.0, "rate_limit": 5.0, "items": 300, "seed": 7},
+                args={
+                    "port": 8765,
+                    "latency": 50.0,
+                    "rate_limit": 5.0,
+                    "items": 300,
+                    "seed": 7,
+                    "stop": False,
+                },
+            ),
+        ),
+        (
+            "sandbox --stop",
+            Subcommand(
+                name="sandbox",
+                args={
+                    "port": None,
+                    "latency": None,
+                    "rate_limit": None,
+                    "items": None,
+                    "seed": None,
+                    "stop": True,
+                },
             ),
         ),
         (
@@ -273,6 +294,7 @@ def test_password_error_never_echoes_the_value() -> None:
                     "rate_limit": None,
                     "items": None,
                     "seed": None,
+                    "stop": False,
                 },
             ),
         ),

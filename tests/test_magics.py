@@ -497,13 +497,71 @@ def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
         assert registry.default_name == "sandbox"
         second = run(ip, "%jama sandbox")
         assert f"already running at http://127.0.0.1:{port}" in second.out
-        assert "options ignored" not in second.out
+        assert "restarting" not in second.out
         running = api.running_sandbox()
         password = running.password if running else "?"
         assert password not in first.text + second.text
         assert run(ip, "%jama GET /projects").result.ok
     finally:
         jm.stop_sandbox()
+
+
+def test_sandbox_options_restart_it(ip: InteractiveShell) -> None:
+    """Options on a running sandbox restart it with them, after saying so."""
+    try:
+        run(ip, "%jama sandbox --items 40")
+        old = api.running_sandbox()
+        ran = run(ip, "%jama sandbox --items 60 --latency 0")
+        new = api.running_sandbox()
+        assert ran.error is None, ran.text
+        assert "restarting the sandbox with --latency 0 --items 60 (a fresh dataset)" in ran.out
+        assert old is not None and new is not None and new is not old
+        assert not old.running and new.running
+        assert f"Jama sandbox running at {new.url}" in ran.out
+        assert registry.get("sandbox").base_url == new.url
+        assert run(ip, "%jama GET /projects").result.ok
+    finally:
+        jm.stop_sandbox()
+
+
+def test_sandbox_stop(ip: InteractiveShell) -> None:
+    """`%jama sandbox --stop` stops the server and removes its connection; again, says so."""
+    try:
+        run(ip, "%jama sandbox")
+        running = api.running_sandbox()
+        assert running is not None
+        ran = run(ip, "%jama sandbox --stop")
+        assert f"stopped the sandbox at {running.url} and removed connection 'sandbox'" in ran.out
+        assert not running.running and api.running_sandbox() is None
+        assert "sandbox" not in registry.names()
+        assert run(ip, "%jama sandbox --stop").out.strip() == "no sandbox is running"
+    finally:
+        jm.stop_sandbox()
+
+
+def test_sandbox_stop_takes_no_options(ip: InteractiveShell) -> None:
+    """`--stop` with another option is one line, and stops nothing."""
+    assert "--stop takes no other option (got --port 5)" in fails(
+        ip, "%jama sandbox --stop --port 5"
+    )
+
+
+def test_disconnect_sandbox_says_the_server_still_runs(ip: InteractiveShell) -> None:
+    """Disconnecting `sandbox` keeps the server and says how to stop it."""
+    try:
+        run(ip, "%jama sandbox")
+        out = run(ip, "%jama disconnect sandbox").out
+        assert "the sandbox server still runs: %jama sandbox --stop stops it" in out
+        assert api.running_sandbox() is not None
+    finally:
+        jm.stop_sandbox()
+
+
+def test_help_sandbox_tells_how_to_stop_and_restart(ip: InteractiveShell) -> None:
+    """`%jama help sandbox` documents --stop and the restart on new options."""
+    out = " ".join(run(ip, "%jama help sandbox").out.split())
+    assert "--stop stop the running sandbox" in out
+    assert "with options it restarts it with them (a fresh dataset" in out
 
 
 def test_panel_subcommand(ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch) -> None:

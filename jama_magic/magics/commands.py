@@ -150,6 +150,10 @@ class JamaMagic(Magics):
         Without a Jama at hand::
 
             %jama sandbox [--port N] [--latency MS] [--rate-limit RPS] [--items N] [--seed S]
+            %jama sandbox --stop
+
+        A second ``%jama sandbox`` reuses the running one; with options it restarts it
+        with them (a fresh dataset).
 
         What changed (a side-by-side table; ``--no-relationships`` reads less)::
 
@@ -256,14 +260,22 @@ class JamaMagic(Magics):
         api.disconnect(nickname, forget=forget)
         left = session.registry.default_name
         tail = f"; default is now '{left}'" if left else ""
+        if nickname == "sandbox" and api.running_sandbox() is not None:
+            tail += " (the sandbox server still runs: %jama sandbox --stop stops it)"
         print(f"disconnected '{nickname}'{' and forgot it' if forget else ''}{tail}")
 
     def _do_whoami(self, connection: str | None) -> UserInfo:
         nickname = client_for(connection).connection.nickname
         return UserInfo(api.whoami(connection), nickname=nickname)
 
-    def _do_sandbox(self, **options: Any) -> None:
-        was = api.running_sandbox()
+    def _do_sandbox(self, stop: bool, **options: Any) -> None:
+        running = api.running_sandbox()
+        given = {name: value for name, value in options.items() if value is not None}
+        if stop:
+            return _stop_sandbox(given)
+        if running is not None and given:
+            print(f"restarting the sandbox with {_flags(given)} (a fresh dataset)")
+            api.stop_sandbox()
         sb, conn = api.start_sandbox(
             port=options["port"] or 0,
             latency_ms=options["latency"] or 0.0,
@@ -271,8 +283,8 @@ class JamaMagic(Magics):
             items=options["items"],
             seed=options["seed"] or 0,
         )
-        given = any(v is not None for v in options.values())
-        print(sandbox_text(sb.url, conn, reused=was is not None, options_given=given))
+        print(sandbox_text(sb.url, conn, reused=running is not None and not given))
+        return None
 
     def _do_panel(self) -> Any:
         if not in_notebook():
@@ -302,6 +314,26 @@ class JamaMagic(Magics):
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
+
+
+def _stop_sandbox(given: dict[str, Any]) -> None:
+    if given:
+        raise UsageError(f"%jama sandbox --stop takes no other option (got {_flags(given)})")
+    running = api.running_sandbox()
+    if running is None:
+        print("no sandbox is running")
+        return
+    url = running.url
+    api.stop_sandbox()
+    left = session.registry.default_name
+    tail = f"; default is now '{left}'" if left else ""
+    print(f"stopped the sandbox at {url} and removed connection 'sandbox'{tail}")
+
+
+def _flags(options: dict[str, Any]) -> str:
+    """``{"rate_limit": 5.0}`` as ``--rate-limit 5``."""
+    shown = {k: f"{v:g}" if isinstance(v, float) else v for k, v in options.items()}
+    return " ".join(f"--{name.replace('_', '-')} {value}" for name, value in shown.items())
 
 
 def load_ipython_extension(ip: Any) -> None:

@@ -17,6 +17,7 @@ from ..request import METHODS
 
 __all__ = [
     "METHODS",
+    "NOTES",
     "OPTIONS",
     "POSITIONALS",
     "SUBCOMMANDS",
@@ -176,6 +177,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         ),
         Option(("--items",), "dataset size", {"type": POSITIVE_INT, "metavar": "N"}),
         Option(("--seed",), "dataset seed", {"type": int, "metavar": "S"}),
+        Option(("--stop",), "stop the running sandbox (and its connection 'sandbox')", FLAG),
     ),
     "panel": (),
     "diff": (
@@ -203,6 +205,13 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         _CONNECTION,
     ),
     "help": (),
+}
+
+# What a subcommand's help says below its options.
+NOTES: Final[dict[str, str]] = {
+    "sandbox": "Starts a Jama-compatible server on loopback as connection 'sandbox' (the "
+    "default). While one runs, %jama sandbox reuses it; with options it restarts it with "
+    "them (a fresh dataset: writes made to it are gone); --stop stops it.",
 }
 
 # Positional arguments of the subcommands: (name, nargs, what it completes to).

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from .. import catalog
 from ..errors import MagicParseError
 from ..request import NO_BODY, JamaRequest
-from .options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
+from .options import METHODS, NOTES, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
 from .placeholders import load_json
 
 __all__ = [
@@ -226,7 +226,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser(context: str) -> _Parser:
     # argparse %-formats prog, so the leading % of "%jama" is added when shown (_percent).
     prog = "jama [METHOD] URL" if context == REQUEST else f"jama {context}"
-    parser = _Parser(prog=prog, add_help=False, allow_abbrev=False)
+    parser = _Parser(prog=prog, add_help=False, allow_abbrev=False, epilog=NOTES.get(context))
     if context == REQUEST:
         parser.add_argument("words", nargs="*", help=argparse.SUPPRESS)
     if context in POSITIONALS:

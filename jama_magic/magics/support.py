@@ -107,17 +107,17 @@ class UserInfo(dict[str, Any]):
         printer.text(self.summary())
 
 
-def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: bool) -> str:
+def sandbox_text(url: str, conn: Connection, *, reused: bool) -> str:
     """What ``%jama sandbox`` prints: where it runs and what to try (never the password)."""
     state = "already running" if reused else "running"
-    lines = [
-        f"Jama sandbox {state} at {url}; connection '{conn.nickname}' (user "
-        f"{conn.username!r}) is now the default.",
-        "Try:  %jama GET /projects    %jama whoami    %jama GET /items -p project=20 --all --df",
-    ]
-    if reused and options_given:
-        lines.append("(options ignored: the running sandbox is reused; jm.stop_sandbox() first)")
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            f"Jama sandbox {state} at {url}; connection '{conn.nickname}' (user "
+            f"{conn.username!r}) is now the default.",
+            "Try:  %jama GET /projects    %jama whoami    %jama GET /items -p project=20 --all "
+            "--df",
+        ]
+    )
 
 
 def dry_run_text(view: RequestView) -> str:

@@ -454,7 +454,15 @@ def test_connections_table(ip: InteractiveShell, conn: str) -> None:
 
 def test_connections_empty(ip: InteractiveShell) -> None:
     """With no connection it says how to make one."""
-    assert "no connections yet" in run(ip, "%jama connections").out
+    assert "no connections: %jama connect" in run(ip, "%jama connections").out
+
+
+def test_request_after_the_last_disconnect(ip: InteractiveShell, conn: str) -> None:
+    """With the last connection gone, a request says to connect one (no "yet")."""
+    run(ip, f"%jama disconnect {conn}")
+    line = fails(ip, "%jama GET /projects")
+    assert line.startswith("no connection to use: run `%jama connect NICK --url URL")
+    assert "yet" not in line
 
 
 def test_use_and_unknown(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:

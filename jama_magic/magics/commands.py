@@ -179,9 +179,7 @@ class JamaMagic(Magics):
         except KeyboardInterrupt:
             if not session.settings.short_errors:
                 raise
-            raise UsageError(
-                "interrupted: the request and any pages in flight were cancelled"
-            ) from None
+            raise UsageError(f"interrupted: {_interrupted(line)}") from None
 
     def _run(self, line: str, cell: str | None) -> Any:
         parsed = parse_line(line)
@@ -246,9 +244,7 @@ class JamaMagic(Magics):
     def _do_connections(self) -> Any:
         table = api.connections()
         if table.empty:
-            print(
-                "no connections yet: %jama connect NICK --url URL --username USER, or %jama sandbox"
-            )
+            print("no connections: %jama connect NICK --url URL --username USER, or %jama sandbox")
             return None
         return table
 
@@ -314,6 +310,26 @@ class JamaMagic(Magics):
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
+
+
+def _interrupted(line: str) -> str:
+    """What Ctrl-C stopped, for the line that was running."""
+    try:
+        parsed = parse_line(line)
+    except JamaError:
+        return "stopped"
+    if isinstance(parsed, RequestSpec):
+        if parsed.method == "GET":
+            return "the request and any pages in flight were cancelled"
+        return (
+            f"the {parsed.method} was cancelled, but it may have reached the server: check "
+            "with a GET before sending it again"
+        )
+    if parsed.name == "connect":
+        return f"connection '{parsed.args['nickname']}' was not made"
+    if parsed.name in ("whoami", "diff", "trace"):
+        return "the requests in flight were cancelled"
+    return "stopped"
 
 
 def _stop_sandbox(given: dict[str, Any]) -> None:

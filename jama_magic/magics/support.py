@@ -83,10 +83,10 @@ class Bool(InSettings, traitlets.Bool):  # type: ignore[misc,type-arg]
 
 
 def ask(question: str) -> bool:
-    """Ask the user to confirm a write; no answer (no stdin) means no."""
+    """Ask the user to confirm a write; no answer (no stdin, Ctrl-C) means no."""
     try:
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-    except (EOFError, OSError, RuntimeError):
+    except (EOFError, OSError, RuntimeError, KeyboardInterrupt):  # Ctrl-C at the prompt: no
         return False
 
 

@@ -572,6 +572,30 @@ def test_help_sandbox_tells_how_to_stop_and_restart(ip: InteractiveShell) -> Non
     assert "with options it restarts it with them (a fresh dataset" in out
 
 
+def test_help_on_placeholder_values_matches_what_they_send(ip: InteractiveShell, conn: str) -> None:
+    """The help's placeholder conversions are what a dry run sends; a set is an error."""
+    help_text = " ".join(run(ip, "%jama help").out.split())
+    assert "a Timestamp or datetime to Jama's 2024-05-01T12:00:00.000+0000" in help_text
+    assert "a date (or a datetime at midnight) to 2024-05-01, NaN, NaT and pd.NA to null" in (
+        help_text
+    )
+    assert "(a set, an object) are an error naming the placeholder" in help_text
+    ip.user_ns.update(
+        ts=pd.Timestamp("2024-05-01 12:00", tz="UTC"),
+        day=pd.Timestamp("2024-05-01").date(),
+        nan=float("nan"),
+        nat=pd.NaT,
+        na=pd.NA,
+        tags={"a"},
+    )
+    cell = '{"t": {{ ts }}, "d": {{ day }}, "n": {{ nan }}, "x": {{ nat }}, "a": {{ na }}}'
+    view = run(ip, f"%%jama POST /items --dry-run\n{cell}").result
+    assert view.body == {"t": "2024-05-01T12:00:00.000+0000", "d": "2024-05-01"} | dict.fromkeys(
+        "nxa"
+    )
+    assert "{{ tags }}" in fails(ip, '%%jama POST /items --dry-run\n{"tags": {{ tags }}}')
+
+
 def test_panel_subcommand(ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """`%jama panel` returns the panel from jama_magic.panel() (in Jupyter)."""
     monkeypatch.setattr("jama_magic.magics.commands.in_notebook", lambda: True)

@@ -129,9 +129,12 @@ class JamaMagic(Magics):
         quotes; str, int, float, bool, None, list, tuple and dict keep their JSON types.
         Inside a JSON string (``"Req {{ n }}"``) the value's text is spliced in (a str as
         it is, other values as their JSON text), escaped for JSON. Nested placeholders are
-        an error; write ``\\{{`` for a literal ``{{``. Values JSON cannot hold (datetime,
-        set, NaN) are an error naming the placeholder. Invalid JSON is reported with the
-        line and column of the cell as you typed it.
+        an error; write ``\\{{`` for a literal ``{{``. What a DataFrame holds is converted:
+        a Timestamp or datetime to Jama's 2024-05-01T12:00:00.000+0000 (UTC; naive means
+        UTC), a date (or a datetime at midnight) to 2024-05-01, NaN, NaT and pd.NA to null,
+        numpy values to plain ones. Other values JSON cannot hold (a set, an object) are an
+        error naming the placeholder. Invalid JSON is reported with the line and column of
+        the cell as you typed it.
 
         Connections (the password never goes in a line: it comes from the environment
         JAMA_<NICKNAME>_PASSWORD, the keyring, or a prompt)::

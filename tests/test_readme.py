@@ -15,6 +15,7 @@ from IPython.utils.capture import capture_output
 import jama_magic as jm
 from jama_magic import registry, settings
 from jama_magic.magics.parse import parse_line
+from jama_magic.sandbox import Sandbox
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MARK = "<!-- runs as written: tests/test_readme.py -->"
@@ -79,3 +80,20 @@ def test_first_example_runs_as_written(ip: InteractiveShell) -> None:
     r = ip.user_ns["r"]
     assert r.ok and len(r.data) == r.page_info.total_results > 50  # every page
     assert "Traceback" not in cap.stdout + cap.stderr
+
+
+def test_python_api_block_runs_as_written(ip: InteractiveShell) -> None:
+    """README's Python API block runs against the standalone sandbox it tells you to start
+    (its port aside: the test's sandbox takes a free one)."""
+    block = python_blocks(marked=True)[1]
+    assert block.startswith("import jama_magic as jm")
+    assert "python -m jama_magic.sandbox --port 8765 --username u --password p" in (
+        README.read_text(encoding="utf-8")
+    )
+    with Sandbox(username="u", password="p") as sb:
+        code = block.replace("http://127.0.0.1:8765", sb.url)
+        with capture_output() as cap:
+            result = ip.run_cell(code)
+        assert result.error_in_exec is None and result.error_before_exec is None, cap.stdout
+        assert jm.request("GET", "/items/1003").data["fields"]["name"] == "New"  # the PATCH
+    assert ip.user_ns["r"].ok and registry.default_name == "local"

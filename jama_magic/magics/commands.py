@@ -27,6 +27,7 @@ from ..settings import validate as check_setting
 from ..state import session
 from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
 from .progress import in_notebook, progress_bar
+from .sandbox_command import run_sandbox
 from .support import (
     Bool,
     Float,
@@ -37,7 +38,7 @@ from .support import (
     install_completer,
     install_config_check,
     install_formatters,
-    sandbox_text,
+    interrupted_text,
     uninstall_completer,
     uninstall_config_check,
     uninstall_formatters,
@@ -182,7 +183,7 @@ class JamaMagic(Magics):
         except KeyboardInterrupt:
             if not session.settings.short_errors:
                 raise
-            raise UsageError(f"interrupted: {_interrupted(line)}") from None
+            raise UsageError(f"interrupted: {interrupted_text(line)}") from None
 
     def _run(self, line: str, cell: str | None) -> Any:
         parsed = parse_line(line)
@@ -268,22 +269,7 @@ class JamaMagic(Magics):
         return UserInfo(api.whoami(connection), nickname=nickname)
 
     def _do_sandbox(self, stop: bool, **options: Any) -> None:
-        running = api.running_sandbox()
-        given = {name: value for name, value in options.items() if value is not None}
-        if stop:
-            return _stop_sandbox(given)
-        if running is not None and given:
-            print(f"restarting the sandbox with {_flags(given)} (a fresh dataset)")
-            api.stop_sandbox()
-        sb, conn = api.start_sandbox(
-            port=options["port"] or 0,
-            latency_ms=options["latency"] or 0.0,
-            rate_limit=options["rate_limit"],
-            items=options["items"],
-            seed=options["seed"] or 0,
-        )
-        print(sandbox_text(sb.url, conn, reused=running is not None and not given))
-        return None
+        run_sandbox(stop=stop, **options)
 
     def _do_panel(self) -> Any:
         if not in_notebook():
@@ -313,46 +299,6 @@ class JamaMagic(Magics):
 
     def _do_help(self, topic: str | None = None) -> None:
         print(inspect.cleandoc(type(self).jama.__doc__ or "") if topic is None else usage(topic))
-
-
-def _interrupted(line: str) -> str:
-    """What Ctrl-C stopped, for the line that was running."""
-    try:
-        parsed = parse_line(line)
-    except JamaError:
-        return "stopped"
-    if isinstance(parsed, RequestSpec):
-        if parsed.method == "GET":
-            return "the request and any pages in flight were cancelled"
-        return (
-            f"the {parsed.method} was cancelled, but it may have reached the server: check "
-            "with a GET before sending it again"
-        )
-    if parsed.name == "connect":
-        return f"connection '{parsed.args['nickname']}' was not made"
-    if parsed.name in ("whoami", "diff", "trace"):
-        return "the requests in flight were cancelled"
-    return "stopped"
-
-
-def _stop_sandbox(given: dict[str, Any]) -> None:
-    if given:
-        raise UsageError(f"%jama sandbox --stop takes no other option (got {_flags(given)})")
-    running = api.running_sandbox()
-    if running is None:
-        print("no sandbox is running")
-        return
-    url = running.url
-    api.stop_sandbox()
-    left = session.registry.default_name
-    tail = f"; default is now '{left}'" if left else ""
-    print(f"stopped the sandbox at {url} and removed connection 'sandbox'{tail}")
-
-
-def _flags(options: dict[str, Any]) -> str:
-    """``{"rate_limit": 5.0}`` as ``--rate-limit 5``."""
-    shown = {k: f"{v:g}" if isinstance(v, float) else v for k, v in options.items()}
-    return " ".join(f"--{name.replace('_', '-')} {value}" for name, value in shown.items())
 
 
 def load_ipython_extension(ip: Any) -> None:

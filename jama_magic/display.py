@@ -173,8 +173,15 @@ _HINTS: dict[type[BaseException], str] = {
 }
 
 
+_WRITE_TIMEOUT_HINT = (
+    "if it was not applied, a slow server needs a longer --timeout S or JamaMagic.timeout"
+)
+
+
 def hint_for(exc: BaseException) -> str | None:
     """A short hint on how to fix ``exc``, when there is a useful one."""
+    if getattr(exc, "maybe_applied", False):  # "raise the timeout" alone invites a resend
+        return _WRITE_TIMEOUT_HINT if isinstance(exc, JamaTimeoutError) else None
     if isinstance(exc, UnauthorizedError) and exc.response.request.nickname:
         return _credentials_hint(exc.response.request.nickname, exc.response.request.auth_kind)
     for cls in type(exc).__mro__:

@@ -18,6 +18,7 @@ line that says what went wrong and never contains a secret::
     │   ├── InvalidSettingError
     │   └── NotAListError         a DataFrame view of a body that is not a list
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
+    │   │                         (``.maybe_applied``: a write that may have reached the server)
     │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
     │   ├── JamaTimeoutError
     │   └── JamaProtocolError     (UnusableReplyError: too large or malformed; not retried)
@@ -33,6 +34,8 @@ How an error is shown (one line with a hint) is in ``display.py``.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .safetext import clean_line
@@ -77,6 +80,21 @@ __all__ = [
 
 class JamaError(Exception):
     """Base of every jama_magic error."""
+
+    @property
+    def _render_traceback_(self) -> Callable[[], list[str]]:
+        """What IPython/Jupyter show for an uncaught error: its one line (class, message and
+        hint; never a secret) while ``settings.short_errors`` is on and ``%xmode`` is not
+        ``Verbose``."""
+        if not _short_traceback_wanted():
+            # IPython asks hasattr() first: without the attribute it shows its own traceback
+            raise AttributeError("_render_traceback_")
+        return self._one_line_traceback
+
+    def _one_line_traceback(self) -> list[str]:
+        from .display import one_line  # display imports this module
+
+        return [f"{type(self).__name__}: {one_line(self)}"]
 
 
 class JamaUsageError(JamaError, ValueError):
@@ -142,6 +160,8 @@ class JamaRequestError(JamaError):
         self.method = method
         self.url = url
         self.host = host
+        # a write that may have reached the server: sending it again could apply it twice
+        self.maybe_applied = False
 
 
 class JamaConnectError(JamaRequestError):
@@ -221,6 +241,16 @@ class RedirectedWriteError(JamaHTTPError):
             f"{response.method} was sent once and not followed: check whether it took effect, "
             "and the connection's base URL",
         )
+
+
+def _short_traceback_wanted() -> bool:
+    from .state import session  # state imports this module
+
+    if not session.settings.short_errors:
+        return False
+    ipython = sys.modules.get("IPython")  # never imported here: the core does without it
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(getattr(shell, "InteractiveTB", None), "mode", "") != "Verbose"
 
 
 _BY_STATUS: dict[int, type[JamaHTTPError]] = {

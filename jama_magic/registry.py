@@ -44,12 +44,12 @@ class ConnectionRegistry:
         if nickname is not None and not (isinstance(nickname, str) and nickname.strip()):
             raise UnknownConnectionError(
                 f"empty connection name {nickname!r}: give a nickname, or leave -c out for the "
-                f"default ({self._default or 'none yet'})"
+                f"default ({self._default or 'there is none'})"
             )
         name = nickname or self._default
         if name is None:
             raise UnknownConnectionError(
-                "no connection yet: run `%jama connect NICK --url URL --username USER` "
+                "no connection to use: run `%jama connect NICK --url URL --username USER` "
                 "(or `%jama sandbox` for a local demo)"
             )
         if name not in self._conns:

@@ -125,6 +125,25 @@ def no_cookies() -> CookieJar:
 def translate_error(
     exc: httpx.HTTPError | asyncio.TimeoutError, req: JamaRequest, conn: Connection, timeout: float
 ) -> JamaRequestError:
+    error = _translate(exc, req, conn, timeout)
+    if req.method != "GET" and _maybe_sent(exc):
+        error.maybe_applied = True
+        error.args = (
+            f"{error}; the {req.method} may have been applied all the same: check with a GET "
+            "before sending it again",
+        )
+    return error
+
+
+def _maybe_sent(exc: BaseException) -> bool:
+    """Whether the request may have reached the server (it had connected, or may have)."""
+    not_sent = httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+    return not isinstance(exc, not_sent) and not tls_failure(exc)
+
+
+def _translate(
+    exc: httpx.HTTPError | asyncio.TimeoutError, req: JamaRequest, conn: Connection, timeout: float
+) -> JamaRequestError:
     where = dict(method=req.method, url=req.url, host=conn.host)
     what = f"{req.method} {req.url}"
     if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError):

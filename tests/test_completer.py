@@ -95,6 +95,7 @@ def test_subcommand_options() -> None:
         "--rate-limit",
         "--items",
         "--seed",
+        "--stop",
     )
     assert matches("%jama disconnect prod ") == ("--forget",)
 

@@ -260,7 +260,28 @@ def test_password_error_never_echoes_the_value() -> None:
             "sandbox --port 8765 --latency 50 --rate-limit 5 --items 300 --seed 7",
             Subcommand(
                 name="sandbox",
-                args={"port": 8765, "latency": 50.0, "rate_limit": 5.0, "items": 300, "seed": 7},
+                args={
+                    "port": 8765,
+                    "latency": 50.0,
+                    "rate_limit": 5.0,
+                    "items": 300,
+                    "seed": 7,
+                    "stop": False,
+                },
+            ),
+        ),
+        (
+            "sandbox --stop",
+            Subcommand(
+                name="sandbox",
+                args={
+                    "port": None,
+                    "latency": None,
+                    "rate_limit": None,
+                    "items": None,
+                    "seed": None,
+                    "stop": True,
+                },
             ),
         ),
         (
@@ -273,6 +294,7 @@ def test_password_error_never_echoes_the_value() -> None:
                     "rate_limit": None,
                     "items": None,
                     "seed": None,
+                    "stop": False,
                 },
             ),
         ),
@@ -356,3 +378,66 @@ def test_body_on_get_is_refused() -> None:
     """A GET with a body is refused before sending."""
     with pytest.raises(JamaUsageError, match="GET request takes no body"):
         build_request(spec("GET /x"), cell="{}", evaluate=ev)
+
+
+# --- trailing comments (IPython passes `%jama ... # note` on to the magic) ----------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /items/7/children --df   # show the DataFrame view",
+        "GET /items/7/children --df #no space after the hash",
+        "GET /items/7/children --df\t# a tab before it",
+        'GET /items/7/children --df  # Jama\'s "quotes" in a comment',
+    ],
+)
+def test_trailing_comment_is_dropped(line: str) -> None:
+    """An unquoted `#` starting a word ends the line, whatever the comment holds."""
+    assert spec(line) == spec("GET /items/7/children --df")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("sandbox   # a local server", sub("sandbox")),
+        ("whoami   # shows: me is Jama's user dict", sub("whoami")),
+        ("connections  # nickname, base URL", sub("connections")),
+        ("disconnect prod --forget # and forget", sub("disconnect prod --forget")),
+        ("# only a comment", Subcommand(name="help")),
+    ],
+)
+def test_trailing_comment_on_subcommands(line: str, expected: Subcommand) -> None:
+    """Every subcommand ignores a trailing comment, an apostrophe in it included."""
+    assert sub(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ('GET /items -p "contains=a #b"', "a #b"),
+        ("GET /items -p 'contains=# x' # note", "# x"),
+        ("GET /items -p contains=#tag", "#tag"),
+        (r"GET /items -p contains=\#x", "#x"),
+    ],
+)
+def test_hash_in_a_value_is_kept(line: str, value: str) -> None:
+    """A `#` in quotes, escaped, or inside a word is part of the value, not a comment."""
+    assert spec(line).params == (("contains", value),)
+
+
+def test_hash_inside_the_url_is_kept() -> None:
+    """A URL fragment written without a space before `#` stays in the URL."""
+    assert spec("GET /items/7#fields").url == "/items/7#fields"
+
+
+def test_mistyped_option_beats_a_missing_required_one() -> None:
+    """`--frm` is reported as a typo of --from, not as `--from is required`."""
+    message = error('trace 20 --frm Requirement --to "Test Case"')
+    assert "unknown option '--frm' for %jama trace; did you mean --from?" in message
+    assert "required" not in message
+
+
+def test_missing_required_option_is_still_reported() -> None:
+    """Without a typo, a missing --from is still named."""
+    assert "--from" in error('trace 20 --to "Test Case"')

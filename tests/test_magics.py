@@ -454,7 +454,15 @@ def test_connections_table(ip: InteractiveShell, conn: str) -> None:
 
 def test_connections_empty(ip: InteractiveShell) -> None:
     """With no connection it says how to make one."""
-    assert "no connections yet" in run(ip, "%jama connections").out
+    assert "no connections: %jama connect" in run(ip, "%jama connections").out
+
+
+def test_request_after_the_last_disconnect(ip: InteractiveShell, conn: str) -> None:
+    """With the last connection gone, a request says to connect one (no "yet")."""
+    run(ip, f"%jama disconnect {conn}")
+    line = fails(ip, "%jama GET /projects")
+    assert line.startswith("no connection to use: run `%jama connect NICK --url URL")
+    assert "yet" not in line
 
 
 def test_use_and_unknown(ip: InteractiveShell, conn: str, sb: Sandbox) -> None:
@@ -497,13 +505,95 @@ def test_sandbox_subcommand_twice(ip: InteractiveShell) -> None:
         assert registry.default_name == "sandbox"
         second = run(ip, "%jama sandbox")
         assert f"already running at http://127.0.0.1:{port}" in second.out
-        assert "options ignored" not in second.out
+        assert "restarting" not in second.out
         running = api.running_sandbox()
         password = running.password if running else "?"
         assert password not in first.text + second.text
         assert run(ip, "%jama GET /projects").result.ok
     finally:
         jm.stop_sandbox()
+
+
+def test_sandbox_options_restart_it(ip: InteractiveShell) -> None:
+    """Options on a running sandbox restart it with them, after saying so."""
+    try:
+        run(ip, "%jama sandbox --items 40")
+        old = api.running_sandbox()
+        ran = run(ip, "%jama sandbox --items 60 --latency 0")
+        new = api.running_sandbox()
+        assert ran.error is None, ran.text
+        assert "restarting the sandbox with --latency 0 --items 60 (a fresh dataset)" in ran.out
+        assert old is not None and new is not None and new is not old
+        assert not old.running and new.running
+        assert f"Jama sandbox running at {new.url}" in ran.out
+        assert registry.get("sandbox").base_url == new.url
+        assert run(ip, "%jama GET /projects").result.ok
+    finally:
+        jm.stop_sandbox()
+
+
+def test_sandbox_stop(ip: InteractiveShell) -> None:
+    """`%jama sandbox --stop` stops the server and removes its connection; again, says so."""
+    try:
+        run(ip, "%jama sandbox")
+        running = api.running_sandbox()
+        assert running is not None
+        ran = run(ip, "%jama sandbox --stop")
+        assert f"stopped the sandbox at {running.url} and removed connection 'sandbox'" in ran.out
+        assert not running.running and api.running_sandbox() is None
+        assert "sandbox" not in registry.names()
+        assert run(ip, "%jama sandbox --stop").out.strip() == "no sandbox is running"
+    finally:
+        jm.stop_sandbox()
+
+
+def test_sandbox_stop_takes_no_options(ip: InteractiveShell) -> None:
+    """`--stop` with another option is one line, and stops nothing."""
+    assert "--stop takes no other option (got --port 5)" in fails(
+        ip, "%jama sandbox --stop --port 5"
+    )
+
+
+def test_disconnect_sandbox_says_the_server_still_runs(ip: InteractiveShell) -> None:
+    """Disconnecting `sandbox` keeps the server and says how to stop it."""
+    try:
+        run(ip, "%jama sandbox")
+        out = run(ip, "%jama disconnect sandbox").out
+        assert "the sandbox server still runs: %jama sandbox --stop stops it" in out
+        assert api.running_sandbox() is not None
+    finally:
+        jm.stop_sandbox()
+
+
+def test_help_sandbox_tells_how_to_stop_and_restart(ip: InteractiveShell) -> None:
+    """`%jama help sandbox` documents --stop and the restart on new options."""
+    out = " ".join(run(ip, "%jama help sandbox").out.split())
+    assert "--stop stop the running sandbox" in out
+    assert "with options it restarts it with them (a fresh dataset" in out
+
+
+def test_help_on_placeholder_values_matches_what_they_send(ip: InteractiveShell, conn: str) -> None:
+    """The help's placeholder conversions are what a dry run sends; a set is an error."""
+    help_text = " ".join(run(ip, "%jama help").out.split())
+    assert "a Timestamp or datetime to Jama's 2024-05-01T12:00:00.000+0000" in help_text
+    assert "a date (or a datetime at midnight) to 2024-05-01, NaN, NaT and pd.NA to null" in (
+        help_text
+    )
+    assert "(a set, an object) are an error naming the placeholder" in help_text
+    ip.user_ns.update(
+        ts=pd.Timestamp("2024-05-01 12:00", tz="UTC"),
+        day=pd.Timestamp("2024-05-01").date(),
+        nan=float("nan"),
+        nat=pd.NaT,
+        na=pd.NA,
+        tags={"a"},
+    )
+    cell = '{"t": {{ ts }}, "d": {{ day }}, "n": {{ nan }}, "x": {{ nat }}, "a": {{ na }}}'
+    view = run(ip, f"%%jama POST /items --dry-run\n{cell}").result
+    assert view.body == {"t": "2024-05-01T12:00:00.000+0000", "d": "2024-05-01"} | dict.fromkeys(
+        "nxa"
+    )
+    assert "{{ tags }}" in fails(ip, '%%jama POST /items --dry-run\n{"tags": {{ tags }}}')
 
 
 def test_panel_subcommand(ip: InteractiveShell, conn: str, monkeypatch: pytest.MonkeyPatch) -> None:

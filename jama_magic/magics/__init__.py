@@ -2,6 +2,7 @@
 
 The entry point is :mod:`jama_magic.magics.commands`; ``parse`` and ``options``
 read a line, ``placeholders`` fills a cell body, ``completer`` completes a line,
+``sandbox_command`` runs ``%jama sandbox``,
 ``support`` and ``progress`` are the IPython-side helpers.
 """
 

@@ -27,6 +27,7 @@ from ..settings import validate as check_setting
 from ..state import session
 from .parse import RequestSpec, Subcommand, build_request, parse_line, usage
 from .progress import in_notebook, progress_bar
+from .sandbox_command import run_sandbox
 from .support import (
     Bool,
     Float,
@@ -37,7 +38,7 @@ from .support import (
     install_completer,
     install_config_check,
     install_formatters,
-    sandbox_text,
+    interrupted_text,
     uninstall_completer,
     uninstall_config_check,
     uninstall_formatters,
@@ -73,7 +74,11 @@ class JamaMagic(Magics):
     retries = _trait(Int, "retries", "retries on 429 and 502/503/504")
     timeout = _trait(Float, "timeout", "request timeout in seconds")
     display_rows = _trait(Int, "display_rows", "rows in a response's table preview")
-    short_errors = _trait(Bool, "short_errors", "one-line errors; False shows the full exception")
+    short_errors = _trait(
+        Bool,
+        "short_errors",
+        "one-line errors (also of the Python API in IPython); False shows the full traceback",
+    )
     max_body_mb = _trait(
         Int, "max_body_mb", "largest JSON/text reply read, in MiB (binary replies go to a file)"
     )
@@ -101,6 +106,7 @@ class JamaMagic(Magics):
 
         The URL is relative to the connection's /rest/<version> and may carry a query
         string; absolute URLs and paths that climb out of the API root are refused.
+        A trailing ``# comment`` is ignored (a ``#`` in quotes or inside a word is kept).
 
         Options:
           -c, --connection NICK   use this connection instead of the default
@@ -125,9 +131,12 @@ class JamaMagic(Magics):
         quotes; str, int, float, bool, None, list, tuple and dict keep their JSON types.
         Inside a JSON string (``"Req {{ n }}"``) the value's text is spliced in (a str as
         it is, other values as their JSON text), escaped for JSON. Nested placeholders are
-        an error; write ``\\{{`` for a literal ``{{``. Values JSON cannot hold (datetime,
-        set, NaN) are an error naming the placeholder. Invalid JSON is reported with the
-        line and column of the cell as you typed it.
+        an error; write ``\\{{`` for a literal ``{{``. What a DataFrame holds is converted:
+        a Timestamp or datetime to Jama's 2024-05-01T12:00:00.000+0000 (UTC; naive means
+        UTC), a date (or a datetime at midnight) to 2024-05-01, NaN, NaT and pd.NA to null,
+        numpy values to plain ones. Other values JSON cannot hold (a set, an object) are an
+        error naming the placeholder. Invalid JSON is reported with the line and column of
+        the cell as you typed it.
 
         Connections (the password never goes in a line: it comes from the environment
         JAMA_<NICKNAME>_PASSWORD, the keyring, or a prompt)::
@@ -146,6 +155,10 @@ class JamaMagic(Magics):
         Without a Jama at hand::
 
             %jama sandbox [--port N] [--latency MS] [--rate-limit RPS] [--items N] [--seed S]
+            %jama sandbox --stop
+
+        A second ``%jama sandbox`` reuses the running one; with options it restarts it
+        with them (a fresh dataset).
 
         What changed (a side-by-side table; ``--no-relationships`` reads less)::
 
@@ -176,9 +189,7 @@ class JamaMagic(Magics):
         except KeyboardInterrupt:
             if not session.settings.short_errors:
                 raise
-            raise UsageError(
-                "interrupted: the request and any pages in flight were cancelled"
-            ) from None
+            raise UsageError(f"interrupted: {interrupted_text(line)}") from None
 
     def _run(self, line: str, cell: str | None) -> Any:
         parsed = parse_line(line)
@@ -243,9 +254,7 @@ class JamaMagic(Magics):
     def _do_connections(self) -> Any:
         table = api.connections()
         if table.empty:
-            print(
-                "no connections yet: %jama connect NICK --url URL --username USER, or %jama sandbox"
-            )
+            print("no connections: %jama connect NICK --url URL --username USER, or %jama sandbox")
             return None
         return table
 
@@ -257,23 +266,16 @@ class JamaMagic(Magics):
         api.disconnect(nickname, forget=forget)
         left = session.registry.default_name
         tail = f"; default is now '{left}'" if left else ""
+        if nickname == "sandbox" and api.running_sandbox() is not None:
+            tail += " (the sandbox server still runs: %jama sandbox --stop stops it)"
         print(f"disconnected '{nickname}'{' and forgot it' if forget else ''}{tail}")
 
     def _do_whoami(self, connection: str | None) -> UserInfo:
         nickname = client_for(connection).connection.nickname
         return UserInfo(api.whoami(connection), nickname=nickname)
 
-    def _do_sandbox(self, **options: Any) -> None:
-        was = api.running_sandbox()
-        sb, conn = api.start_sandbox(
-            port=options["port"] or 0,
-            latency_ms=options["latency"] or 0.0,
-            rate_limit=options["rate_limit"],
-            items=options["items"],
-            seed=options["seed"] or 0,
-        )
-        given = any(v is not None for v in options.values())
-        print(sandbox_text(sb.url, conn, reused=was is not None, options_given=given))
+    def _do_sandbox(self, stop: bool, **options: Any) -> None:
+        run_sandbox(stop=stop, **options)
 
     # the local mirror (jama_magic.mirroring)
     def _do_sync(

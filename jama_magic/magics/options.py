@@ -17,6 +17,7 @@ from ..request import METHODS
 
 __all__ = [
     "METHODS",
+    "NOTES",
     "OPTIONS",
     "POSITIONALS",
     "SUBCOMMANDS",
@@ -178,6 +179,7 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         ),
         Option(("--items",), "dataset size", {"type": POSITIVE_INT, "metavar": "N"}),
         Option(("--seed",), "dataset seed", {"type": int, "metavar": "S"}),
+        Option(("--stop",), "stop the running sandbox (and its connection 'sandbox')", FLAG),
     ),
     "panel": (),
     "diff": (
@@ -212,6 +214,13 @@ OPTIONS: Final[dict[str, tuple[Option, ...]]] = {
         Option(("--full",), "re-read everything and report what was missed", FLAG),
     ),
     "mirror": (_CONNECTION,),
+}
+
+# What a subcommand's help says below its options.
+NOTES: Final[dict[str, str]] = {
+    "sandbox": "Starts a Jama-compatible server on loopback as connection 'sandbox' (the "
+    "default). While one runs, %jama sandbox reuses it; with options it restarts it with "
+    "them (a fresh dataset: writes made to it are gone); --stop stops it.",
 }
 
 # Positional arguments of the subcommands: (name, nargs, what it completes to).

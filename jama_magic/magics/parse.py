@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from .. import catalog
 from ..errors import MagicParseError
 from ..request import NO_BODY, JamaRequest
-from .options import METHODS, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
+from .options import METHODS, NOTES, OPTIONS, POSITIONALS, REQUEST, SUBCOMMANDS, flags_for
 from .placeholders import load_json
 
 __all__ = [
@@ -105,9 +105,30 @@ def build_request(spec: RequestSpec, *, cell: str, evaluate: Evaluate) -> JamaRe
 
 def _split(line: str) -> list[str]:
     try:
-        return shlex.split(line)
+        return shlex.split(strip_comment(line))
     except ValueError as exc:  # an unclosed quote
         _fail(f"cannot split the line ({exc}): check the quotes")
+
+
+def strip_comment(line: str) -> str:
+    """``line`` without a trailing ``# comment``, which IPython passes on to a line magic.
+
+    As in a shell, a comment starts at an unquoted ``#`` that begins a word: a ``#``
+    in quotes or inside a word (``/items#top``, ``-p q=#1``) is kept.
+    """
+    quote, escaped = "", False
+    for at, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (at == 0 or line[at - 1].isspace()):
+            return line[:at]
+    return line
 
 
 def _parse_subcommand(name: str, tokens: list[str]) -> Subcommand:
@@ -168,7 +189,11 @@ def _check_template_filled(words: list[str]) -> None:
 
 def _parse(context: str, tokens: list[str]) -> dict[str, Any]:
     parser = _parser(context)
-    namespace, extras = parser.parse_known_intermixed_args(tokens)
+    try:
+        namespace, extras = parser.parse_known_intermixed_args(tokens)
+    except MagicParseError:
+        _check_flags(context, tokens)  # a mistyped option explains "--from is required"
+        raise
     for extra in extras:
         _unknown_option(context, extra)
     values = vars(namespace)
@@ -177,6 +202,14 @@ def _parse(context: str, tokens: list[str]) -> dict[str, Any]:
         values["headers_expr"] = values.pop("headers")
         values["body_expr"] = values.pop("body")
     return values
+
+
+def _check_flags(context: str, tokens: list[str]) -> None:
+    """Fail on the first ``--option`` that ``context`` does not have."""
+    known = flags_for(context)
+    for token in tokens:
+        if token.startswith("--") and token.split("=", 1)[0] not in known:
+            _unknown_option(context, token)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -193,7 +226,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser(context: str) -> _Parser:
     # argparse %-formats prog, so the leading % of "%jama" is added when shown (_percent).
     prog = "jama [METHOD] URL" if context == REQUEST else f"jama {context}"
-    parser = _Parser(prog=prog, add_help=False, allow_abbrev=False)
+    parser = _Parser(prog=prog, add_help=False, allow_abbrev=False, epilog=NOTES.get(context))
     if context == REQUEST:
         parser.add_argument("words", nargs="*", help=argparse.SUPPRESS)
     if context in POSITIONALS:

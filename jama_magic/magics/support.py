@@ -19,8 +19,7 @@ from IPython.core.error import UsageError
 from traitlets import TraitError
 
 from ..codegen import paging_note
-from ..connection import Connection
-from ..errors import InvalidSettingError
+from ..errors import InvalidSettingError, JamaError
 from ..response import RequestView
 from ..safetext import clean_line
 from ..secrets import env_var_name
@@ -28,6 +27,7 @@ from ..settings import SETTINGS
 from ..settings import validate as check_setting
 from ..state import session
 from .completer import complete, magic_tail
+from .parse import RequestSpec, parse_line
 
 __all__ = [
     "Bool",
@@ -40,7 +40,7 @@ __all__ = [
     "install_completer",
     "install_config_check",
     "install_formatters",
-    "sandbox_text",
+    "interrupted_text",
     "uninstall_completer",
     "uninstall_config_check",
     "uninstall_formatters",
@@ -83,10 +83,10 @@ class Bool(InSettings, traitlets.Bool):  # type: ignore[misc,type-arg]
 
 
 def ask(question: str) -> bool:
-    """Ask the user to confirm a write; no answer (no stdin) means no."""
+    """Ask the user to confirm a write; no answer (no stdin, Ctrl-C) means no."""
     try:
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-    except (EOFError, OSError, RuntimeError):
+    except (EOFError, OSError, RuntimeError, KeyboardInterrupt):  # Ctrl-C at the prompt: no
         return False
 
 
@@ -107,17 +107,24 @@ class UserInfo(dict[str, Any]):
         printer.text(self.summary())
 
 
-def sandbox_text(url: str, conn: Connection, *, reused: bool, options_given: bool) -> str:
-    """What ``%jama sandbox`` prints: where it runs and what to try (never the password)."""
-    state = "already running" if reused else "running"
-    lines = [
-        f"Jama sandbox {state} at {url}; connection '{conn.nickname}' (user "
-        f"{conn.username!r}) is now the default.",
-        "Try:  %jama GET /projects    %jama whoami    %jama GET /items -p project=20 --all --df",
-    ]
-    if reused and options_given:
-        lines.append("(options ignored: the running sandbox is reused; jm.stop_sandbox() first)")
-    return "\n".join(lines)
+def interrupted_text(line: str) -> str:
+    """What Ctrl-C stopped, for the ``%jama`` line that was running."""
+    try:
+        parsed = parse_line(line)
+    except JamaError:
+        return "stopped"
+    if isinstance(parsed, RequestSpec):
+        if parsed.method == "GET":
+            return "the request and any pages in flight were cancelled"
+        return (
+            f"the {parsed.method} was cancelled, but it may have reached the server: check "
+            "with a GET before sending it again"
+        )
+    if parsed.name == "connect":
+        return f"connection '{parsed.args['nickname']}' was not made"
+    if parsed.name in ("whoami", "diff", "trace"):
+        return "the requests in flight were cancelled"
+    return "stopped"
 
 
 def dry_run_text(view: RequestView) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import display as _display
+from . import errors as _errors
 from .api import (
     arequest,
     connect,
@@ -48,6 +50,7 @@ from .traceability import Trace, trace
 from .writeback import ChangePlan
 from .writeback.hook import register_when_pandas_loads
 
+_errors.short_traceback = _display.short_traceback  # uncaught errors: one line in IPython
 registry = session.registry  # the connections of this session
 settings = session.settings  # page_size, rate_limit, retries, timeout...
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import idna
 
-from .errors import JamaUsageError
+from .errors import ConnectionRedefinedWarning, JamaUsageError
 from .secrets import Secret
 
 __all__ = [
@@ -66,10 +66,6 @@ class Connection:
     @property
     def user_label(self) -> str:
         return self.username or f"client {self.client_id}"
-
-
-class ConnectionRedefinedWarning(UserWarning):
-    """``connect`` replaced a connection of the same nickname that had other settings."""
 
 
 _COMPARED = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -198,6 +199,18 @@ def _credentials_hint(nickname: str, auth_kind: str) -> str:
         f"check the username and password (env {env_var_name(nickname)}) of connection "
         f"'{nickname}', or use OAuth (--client-id) when the site uses SSO"
     )
+
+
+def short_traceback(exc: BaseException) -> list[str] | None:
+    """An uncaught error in IPython as its one line (class, message, hint; never a secret),
+    while ``settings.short_errors`` is on and ``%xmode`` is not ``Verbose``; else None."""
+    if not session.settings.short_errors:
+        return None
+    ipython = sys.modules.get("IPython")  # never imported here: the core does without it
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(getattr(shell, "InteractiveTB", None), "mode", "") == "Verbose":
+        return None
+    return [f"{type(exc).__name__}: {one_line(exc)}"]
 
 
 def one_line(exc: BaseException) -> str:

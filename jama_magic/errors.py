@@ -16,7 +16,12 @@ line that says what went wrong and never contains a secret::
     │   ├── ReadOnlyError         a write on a read-only connection
     │   ├── WriteNotConfirmedError a write on a confirm_writes connection was not confirmed
     │   ├── InvalidSettingError
-    │   └── NotAListError         a DataFrame view of a body that is not a list
+    │   ├── NotAListError         a DataFrame view of a body that is not a list
+    │   ├── NoOriginError         df.jama on a frame jama_magic did not make
+    │   ├── PlanError             an edited frame holds changes that cannot be written
+    │   └── MirrorError           the mirror file: missing, busy, other schema or connection
+    │       ├── MirrorBusyError   another process has the file open
+    │       └── MirrorNotFoundError  no mirror yet: sync a project first
     ├── JamaRequestError          no response: network, timeout, dropped or truncated connection
     │   │                         (``.maybe_applied``: a write that may have reached the server)
     │   ├── JamaConnectError      (JamaTLSError: the certificate could not be verified)
@@ -28,13 +33,14 @@ line that says what went wrong and never contains a secret::
         ├── MethodNotAllowedError 405, ConflictError 409, RateLimitedError 429
         └── ServerError 5xx
 
+Warnings: ``ConnectionRedefinedWarning`` (``connect`` replaced a nickname's settings).
+
 httpx errors are translated once, in ``transport.py``, with ``raise ... from exc``.
 How an error is shown (one line with a hint) is in ``display.py``.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -78,23 +84,22 @@ __all__ = [
 ]
 
 
+# How IPython shows an uncaught error, or None for its usual traceback. The presentation
+# layer installs it (``display.short_traceback``): the tree itself imports nothing of ours.
+short_traceback: Callable[[BaseException], list[str] | None] | None = None
+
+
 class JamaError(Exception):
     """Base of every jama_magic error."""
 
     @property
     def _render_traceback_(self) -> Callable[[], list[str]]:
-        """What IPython/Jupyter show for an uncaught error: its one line (class, message and
-        hint; never a secret) while ``settings.short_errors`` is on and ``%xmode`` is not
-        ``Verbose``."""
-        if not _short_traceback_wanted():
+        """What IPython/Jupyter show for an uncaught error (see ``short_traceback``)."""
+        lines = short_traceback(self) if short_traceback is not None else None
+        if lines is None:
             # IPython asks hasattr() first: without the attribute it shows its own traceback
             raise AttributeError("_render_traceback_")
-        return self._one_line_traceback
-
-    def _one_line_traceback(self) -> list[str]:
-        from .display import one_line  # display imports this module
-
-        return [f"{type(self).__name__}: {one_line(self)}"]
+        return lambda: lines
 
 
 class JamaUsageError(JamaError, ValueError):
@@ -150,6 +155,30 @@ class InvalidSettingError(JamaUsageError):
 
 class NotAListError(JamaUsageError):
     """The body is not a list, so it has no DataFrame view."""
+
+
+class NoOriginError(JamaUsageError):
+    """The frame was not made by jama_magic, so there is nothing to compare it with."""
+
+
+class PlanError(JamaUsageError):
+    """The edited frame holds changes that cannot be written (the message says which)."""
+
+
+class MirrorError(JamaUsageError):
+    """Something about the mirror file: missing, busy, from another schema or connection."""
+
+
+class MirrorBusyError(MirrorError):
+    """Another process has the mirror file open."""
+
+
+class MirrorNotFoundError(MirrorError):
+    """No mirror file yet: sync a project first."""
+
+
+class ConnectionRedefinedWarning(UserWarning):
+    """``connect`` replaced a connection of the same nickname that had other settings."""
 
 
 class JamaRequestError(JamaError):
@@ -241,16 +270,6 @@ class RedirectedWriteError(JamaHTTPError):
             f"{response.method} was sent once and not followed: check whether it took effect, "
             "and the connection's base URL",
         )
-
-
-def _short_traceback_wanted() -> bool:
-    from .state import session  # state imports this module
-
-    if not session.settings.short_errors:
-        return False
-    ipython = sys.modules.get("IPython")  # never imported here: the core does without it
-    shell = ipython.get_ipython() if ipython is not None else None
-    return getattr(getattr(shell, "InteractiveTB", None), "mode", "") != "Verbose"
 
 
 _BY_STATUS: dict[int, type[JamaHTTPError]] = {

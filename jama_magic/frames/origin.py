@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import JamaUsageError
+from ..errors import NoOriginError
 from .resolve import display_name
 
 if TYPE_CHECKING:
@@ -45,10 +45,6 @@ class Known(Protocol):
     def known(self, kind: str) -> Mapping[int, Mapping[str, Any]]: ...
 
     def item_types(self, ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]: ...
-
-
-class NoOriginError(JamaUsageError):
-    """The frame was not made by jama_magic, so there is nothing to compare it with."""
 
 
 @dataclass(frozen=True, kw_only=True)

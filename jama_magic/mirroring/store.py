@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import JamaUsageError
+from ..errors import MirrorBusyError, MirrorError, MirrorNotFoundError
 from .db import one, run
 
 if TYPE_CHECKING:
@@ -31,18 +31,6 @@ __all__ = [
     "default_path",
     "open_store",
 ]
-
-
-class MirrorError(JamaUsageError):
-    """Something about the mirror file: missing, busy, from another schema or connection."""
-
-
-class MirrorBusyError(MirrorError):
-    """Another process has the mirror file open."""
-
-
-class MirrorNotFoundError(MirrorError):
-    """No mirror file yet: sync a project first."""
 
 
 # Version 1: the first release. Version 2 adds syncs.missed (what a full sync found that the

@@ -15,8 +15,9 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import JamaUsageError
+from ..errors import PlanError
 from ..frames.origin import FrameOrigin, origin_of
+from .apply import apply_plan
 from .diff import Cell, diff_frames
 from .locks import lock_warning, locked_by_others
 from .names import NameIndex
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["PlanError", "build_plan"]
 
 _SHOWN = 3
-
-
-class PlanError(JamaUsageError):
-    """The edited frame holds changes that cannot be written (the message says which)."""
 
 
 def build_plan(frame: pandas.DataFrame) -> ChangePlan:
@@ -63,6 +60,7 @@ def build_plan(frame: pandas.DataFrame) -> ChangePlan:
         dropped=diff.dropped,
         ignored_columns=tuple(diff.extra_columns),
         locked=locked,
+        sender=apply_plan,
     )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from ..errors import PlanError
 
 if TYPE_CHECKING:
     import pandas
@@ -77,6 +79,8 @@ class ChangePlan:
     dropped: int = 0
     ignored_columns: tuple[str, ...] = ()
     locked: tuple[LockedItem, ...] = ()  # items someone else held locked when read
+    # what sends it, given by whoever builds the plan: the plan, a value, does no I/O itself
+    sender: Callable[..., ApplyResult] | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -134,9 +138,11 @@ class ChangePlan:
         lock); ``yes=True`` skips the one question a ``confirm_writes`` connection
         asks; ``progress`` False hides the bar; ``audit`` False skips the audit log.
         """
-        from .apply import apply_plan
-
-        return apply_plan(self, lock=lock, yes=yes, confirm=confirm, progress=progress, audit=audit)
+        if self.sender is None:
+            raise PlanError("this plan cannot be sent: make it with df.jama.plan()")
+        return self.sender(
+            self, lock=lock, yes=yes, confirm=confirm, progress=progress, audit=audit
+        )
 
     def __repr__(self) -> str:
         lines = [f"ChangePlan: {self.summary()}"]

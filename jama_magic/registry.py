@@ -10,6 +10,8 @@ environment-only ``default`` connection (``JAMA_URL``/``JAMA_SUBDOMAIN``,
 from __future__ import annotations
 
 import os
+import types
+import weakref
 from collections.abc import Callable
 
 from .config import load_saved
@@ -19,6 +21,7 @@ from .errors import JamaUsageError, UnknownConnectionError
 __all__ = ["ConnectionRegistry"]
 
 Listener = Callable[[], None]
+Ref = Callable[[], Listener | None]
 
 
 class ConnectionRegistry:
@@ -27,7 +30,7 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._conns: dict[str, Connection] = {}
         self._default: str | None = None
-        self._listeners: list[Listener] = []
+        self._listeners: list[Ref] = []
         self._loaded = False
 
     def add(self, conn: Connection, *, default: bool = False) -> Connection:
@@ -98,11 +101,24 @@ class ConnectionRegistry:
         return list(self._conns.values())
 
     def on_change(self, callback: Listener) -> None:
-        self._listeners.append(callback)
+        """Call ``callback()`` after every change.
+
+        A bound method is held weakly: a panel nobody uses any more is not kept
+        alive (and called) by the registry. Other callables are held as given.
+        """
+        self._prune()
+        self._listeners.append(_ref(callback))
 
     def off_change(self, callback: Listener) -> None:
-        if callback in self._listeners:
-            self._listeners.remove(callback)
+        for ref in self._listeners:
+            if ref() == callback:
+                self._listeners.remove(ref)
+                return
+
+    @property
+    def listener_count(self) -> int:
+        """How many listeners are still alive (a diagnostic: panels should not pile up)."""
+        return sum(ref() is not None for ref in self._listeners)
 
     def clear(self) -> None:
         """Forget everything (tests); saved and env connections load again on next use."""
@@ -117,8 +133,14 @@ class ConnectionRegistry:
         self.clear()
 
     def _changed(self) -> None:
-        for callback in list(self._listeners):
-            callback()
+        self._prune()
+        for ref in list(self._listeners):
+            callback = ref()
+            if callback is not None:  # it may have died during an earlier callback
+                callback()
+
+    def _prune(self) -> None:
+        self._listeners = [ref for ref in self._listeners if ref() is not None]
 
     def _ensure_loaded(self) -> None:
         if self._loaded:
@@ -136,6 +158,13 @@ class ConnectionRegistry:
             self._conns.setdefault(conn.nickname, conn)
             if self._default is None:
                 self._default = conn.nickname
+
+
+def _ref(callback: Listener) -> Ref:
+    """A weak reference to a bound method; a plain function or lambda is kept as it is."""
+    if isinstance(callback, types.MethodType):
+        return weakref.WeakMethod(callback)
+    return lambda: callback
 
 
 def _env_default() -> list[Connection]:

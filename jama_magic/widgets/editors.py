@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import JamaUsageError
+from .lifecycle import close_tree
 
 __all__ = ["PairRow", "PairsEditor", "PathVariables", "on_enter", "placeholders"]
 
@@ -59,9 +60,11 @@ class PairsEditor:
         self.title = title
         self.rows: list[PairRow] = []
         self.add_button = w.Button(
-            description="add", icon="plus", tooltip=f"add a {title.lower()} row"
+            description="add",
+            icon="plus",
+            tooltip=f"add a {title.lower()} row",
+            layout=w.Layout(width="80px"),
         )
-        self.add_button.layout = w.Layout(width="80px")
         self.add_button.on_click(lambda _: self.add_row().key.focus())
         self.add_button.add_class(f"jama-add-{name}")
         self._rows_box = w.VBox(layout=w.Layout(width="auto"))
@@ -88,6 +91,8 @@ class PairsEditor:
 
     def set_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Replace every row with ``pairs``."""
+        for row in self.rows:
+            close_tree(row.box)
         self.rows = []
         for key, value in pairs:
             self._append(key, str(value))
@@ -110,19 +115,25 @@ class PairsEditor:
         return row
 
     def remove_row(self, index: int) -> None:
-        del self.rows[index]
+        close_tree(self.rows.pop(index).box)  # its callbacks would keep the panel alive
         self._sync()
 
     def _append(self, key: str, value: str) -> PairRow:
         key_hint, value_hint = self._hints
-        key_box = w.Combobox(value=key, placeholder=key_hint, options=self._suggestions)
-        key_box.layout = w.Layout(width="auto", flex="1 1 40%")
-        value_box = w.Text(value=value, placeholder=value_hint)
-        value_box.layout = w.Layout(width="auto", flex="1 1 60%")
+        key_box = w.Combobox(
+            value=key,
+            placeholder=key_hint,
+            options=self._suggestions,
+            layout=w.Layout(width="auto", flex="1 1 40%"),
+        )
+        value_box = w.Text(
+            value=value, placeholder=value_hint, layout=w.Layout(width="auto", flex="1 1 60%")
+        )
         key_box.add_class("jama-pair-key")
         value_box.add_class("jama-pair-value")
-        remove = w.Button(icon="times", tooltip="remove this row")
-        remove.layout = w.Layout(width="32px", flex="0 0 32px")
+        remove = w.Button(
+            icon="times", tooltip="remove this row", layout=w.Layout(width="32px", flex="0 0 32px")
+        )
         remove.add_class("jama-remove")
         row = PairRow(key_box, value_box, remove, w.HBox([key_box, value_box, remove]))
         row.box.add_class("jama-pair")
@@ -162,7 +173,8 @@ class PathVariables:
         self.boxes: dict[str, w.Text] = {}
         self._listeners: list[Listener] = []
         self._enter: Listener | None = None
-        self.widget = w.HBox(layout=w.Layout(display="none"))
+        self._label = w.HTML("<b>Path variables</b>", layout=w.Layout(width="auto"))
+        self.widget = w.HBox([self._label], layout=w.Layout(display="none"))
         self.widget.add_class("jama-wrap")
         self.widget.add_class("jama-path-vars")
 
@@ -171,15 +183,19 @@ class PathVariables:
         names = placeholders(url)
         if names == list(self.boxes):
             return
+        for name in set(self.boxes) - set(names):
+            close_tree(self.boxes[name])  # its callbacks would keep the panel alive
         self.boxes = {name: self.boxes.get(name) or self._box(name) for name in names}
-        label = w.HTML("<b>Path variables</b>", layout=w.Layout(width="auto"))
-        self.widget.children = (label, *self.boxes.values()) if names else ()
+        self.widget.children = (self._label, *self.boxes.values())
         self.widget.layout.display = "flex" if names else "none"
 
     def _box(self, name: str) -> w.Text:
-        box = w.Text(placeholder="value", description=f"{{{name}}}")
-        box.layout = w.Layout(width="220px")
-        box.style = {"description_width": "initial"}
+        box = w.Text(
+            placeholder="value",
+            description=f"{{{name}}}",
+            layout=w.Layout(width="220px"),
+            style={"description_width": "initial"},
+        )
         box.add_class("jama-path-var")
         box.observe(lambda _: self._changed(), names="value")
         on_enter(box, lambda: self._enter() if self._enter else None)

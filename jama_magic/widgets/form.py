@@ -42,22 +42,35 @@ class RequestForm:
             editor.on_change(self._update_cell)
 
     def _build_controls(self, *, method: str, url: str) -> None:
-        self.connection = w.Dropdown(description="Connection", style=_LABEL)
-        self.connection.layout = w.Layout(width="300px")
-        self.all_pages = w.Checkbox(description="all pages", indent=False)
-        self.all_pages.layout = w.Layout(width="auto", margin="2px 0 0 16px")
-        self.method = w.Dropdown(options=METHODS, value=method.upper())
-        self.method.layout = w.Layout(width="96px", flex="0 0 96px")
+        self.connection = w.Dropdown(
+            description="Connection", style=_LABEL, layout=w.Layout(width="300px")
+        )
+        self.all_pages = w.Checkbox(
+            description="all pages",
+            indent=False,
+            layout=w.Layout(width="auto", margin="2px 0 0 16px"),
+        )
+        self.method = w.Dropdown(
+            options=METHODS, value=method.upper(), layout=w.Layout(width="96px", flex="0 0 96px")
+        )
         self.url = w.Combobox(
             value=url,
             placeholder="/projects  (relative URL; Enter sends)",
             ensure_option=False,
             layout=w.Layout(flex="1 1 240px", width="auto"),
         )
-        self.send_button = w.Button(description="Send", button_style="primary", icon="paper-plane")
-        self.send_button.layout = w.Layout(width="104px", flex="0 0 auto")
-        self.cancel_button = w.Button(description="Cancel", icon="stop", button_style="warning")
-        self.cancel_button.layout = w.Layout(width="96px", flex="0 0 auto", display="none")
+        self.send_button = w.Button(
+            description="Send",
+            button_style="primary",
+            icon="paper-plane",
+            layout=w.Layout(width="104px", flex="0 0 auto"),
+        )
+        self.cancel_button = w.Button(
+            description="Cancel",
+            icon="stop",
+            button_style="warning",
+            layout=w.Layout(width="96px", flex="0 0 auto", display="none"),
+        )
         self.path_vars = PathVariables()
         self.query = PairsEditor(
             title="Query parameters", key_hint="name", value_hint="value", name="query"
@@ -66,8 +79,9 @@ class RequestForm:
             title="Headers", key_hint="Name", value_hint="value", name="headers"
         )
         self.headers.suggest(["Accept", "Content-Type", "If-Match", "X-Request-Id"])
-        self.body = w.Textarea(placeholder='JSON body, e.g. {"project": 20}', rows=5)
-        self.body.layout = w.Layout(width="auto")
+        self.body = w.Textarea(
+            placeholder='JSON body, e.g. {"project": 20}', rows=5, layout=w.Layout(width="auto")
+        )
         self.body_error = w.HTML("")
         self.cell_text = w.Textarea(rows=6, layout=w.Layout(width="auto"))
 

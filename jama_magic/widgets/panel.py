@@ -27,6 +27,7 @@ from ..response import JamaResponse
 from ..state import session
 from .editors import on_enter
 from .form import RequestForm
+from .lifecycle import close_tree, tracker
 from .style import PANEL_CSS
 from .table import TableView
 from .view import PanelProgress, body_html, error_html, headers_html, note_html, status_html
@@ -57,6 +58,7 @@ class JamaPanel(RequestForm):
         self._thread: threading.Thread | None = None
         self._future: concurrent.futures.Future[JamaResponse] | None = None
         self._shown_at: int | None = None
+        self.closed = False
         super().__init__(method=method, url=url)
         self._build_results(rows)
         self.widget = self._layout()
@@ -87,9 +89,7 @@ class JamaPanel(RequestForm):
 
     def _layout(self) -> w.VBox:
         results = [self.progress.widget, self.status, self.error_box, self.tabs, self.css]
-        box = w.VBox([*self.form_rows(), *results])
-        box.layout = w.Layout(width="100%", padding="4px")
-        return box
+        return w.VBox([*self.form_rows(), *results], layout=w.Layout(width="100%", padding="4px"))
 
     def _add_classes(self) -> None:
         # stable hooks for browser tests and user CSS
@@ -230,9 +230,12 @@ class JamaPanel(RequestForm):
         """Display the panel in the notebook and return it; ``%jama`` is loaded for its cells."""
         from IPython.display import display
 
+        if self.closed:
+            raise JamaUsageError("this panel was closed: run %jama panel (or jm.panel()) again")
         shell = _shell()
         if shell is not None:  # the copied %jama cell must run, also after jm.panel()
             shell.extension_manager.load_extension("jama_magic")
+            tracker.shown(self, shell)  # closed once this cell's output is replaced
         display(self.widget)  # type: ignore[no-untyped-call]
         self._shown_at = _execution_count()
         return self
@@ -243,10 +246,18 @@ class JamaPanel(RequestForm):
             self.show()
 
     def close(self) -> None:
-        """Stop following connection changes, cancel what is in flight, close the widgets."""
+        """Stop following connection changes, cancel what is in flight, close every widget.
+
+        Also done for you when the cell that showed the panel runs again (its output
+        is gone). ``.response`` and ``.error`` stay readable.
+        """
+        if self.closed:
+            return
+        self.closed = True
         self.cancel()
         session.registry.off_change(self._registry_changed)
-        self.widget.close()
+        tracker.forget(self)
+        close_tree(self.widget)
 
     def __repr__(self) -> str:
         last = self.response.summary() if self.response is not None else "no response yet"

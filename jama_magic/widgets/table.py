@@ -46,16 +46,23 @@ class TableView:
         self._full: pd.DataFrame | None = None
         self._muted = False  # set while the panel itself changes the sort controls
         self.html = w.HTML("", layout=w.Layout(width="auto"))
-        self.prev = w.Button(description="◀ prev", tooltip="previous rows")
-        self.next = w.Button(description="next ▶", tooltip="next rows")
-        for button in (self.prev, self.next):
-            button.layout = w.Layout(width="auto")
+        self.prev = w.Button(
+            description="◀ prev", tooltip="previous rows", layout=w.Layout(width="auto")
+        )
+        self.next = w.Button(
+            description="next ▶", tooltip="next rows", layout=w.Layout(width="auto")
+        )
         self.position = w.Label("", layout=w.Layout(width="auto"))
         self.position.add_class("jama-position")
-        self.sort = w.Dropdown(options=[(SERVER_ORDER, "")], description="sort by")
-        self.sort.layout, self.sort.style = w.Layout(width="240px"), {"description_width": "50px"}
-        self.descending = w.Checkbox(description="descending", indent=False)
-        self.descending.layout = w.Layout(width="auto")
+        self.sort = w.Dropdown(
+            options=[(SERVER_ORDER, "")],
+            description="sort by",
+            layout=w.Layout(width="240px"),
+            style={"description_width": "50px"},
+        )
+        self.descending = w.Checkbox(
+            description="descending", indent=False, layout=w.Layout(width="auto")
+        )
         controls = [self.prev, self.next, self.position, self.sort, self.descending]
         self.pager = w.HBox(controls, layout=w.Layout(display="none"))
         self.pager.add_class("jama-wrap")

@@ -140,6 +140,15 @@ def test_frame_without_ids_is_refused() -> None:
         diff(pd.DataFrame({"name": ["x"]}), AFTER)
 
 
+@pytest.mark.parametrize("other", [5, None, [1, 2], {"id": 1}])
+def test_something_else_than_a_frame_is_a_one_line_error(other: Any) -> None:
+    """jm.diff with a value that is not a DataFrame says it expected two DataFrames."""
+    with pytest.raises(JamaUsageError, match=r"^expected two DataFrames \(before, after\), got "):
+        diff(BEFORE, other)
+    with pytest.raises(JamaUsageError, match=r"got \w+ and DataFrame"):
+        diff(other, AFTER)
+
+
 def test_duplicate_ids_are_refused() -> None:
     """A frame with two rows for one item is a clear error naming the id."""
     twice = pd.concat([AFTER, AFTER.loc[[1]]])

@@ -54,7 +54,7 @@ def test_diff_baselines_with_options(
     jm.request("PATCH", "/items/1011", body=body)
     b = sb.take_baseline(20, "After")
     d = ip.run_line_magic("jama", f"diff baselines {a} {b} -c sb --no-relationships")
-    assert isinstance(d, Diff) and d.summary == "1 changed, 0 added, 0 removed"
+    assert isinstance(d, Diff) and d.summary == "1 item changed (1 field)"
     assert d.changes["id"].tolist() == [1011]
 
 

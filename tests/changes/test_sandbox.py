@@ -268,4 +268,4 @@ def test_baseline_against_now_finds_exactly_the_seeded_changes(untouched: Sandbo
     d = diff_baselines(a)
     assert precision_recall(seeded, item_rows(d)) == (1.0, 1.0)
     assert precision_recall(seeded_rels, relationship_rows(d)) == (1.0, 1.0)
-    assert d.summary.startswith("3 changed, 1 added, 1 removed; ")
+    assert d.summary.startswith("3 items changed (3 fields), 1 added, 1 removed; ")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..client import client_for
 from ..connection import Connection
+from .baseline_names import baseline_ids
 from .compare import compare_frames
 from .fetch import get_many, item_frames, relationship_type_names
 from .relations import compare_relationships, ref
@@ -46,9 +47,10 @@ JsonDict = Mapping[str, Any]
 
 
 def diff_baselines(
-    a: int,
-    b: int | None = None,
+    a: int | str,
+    b: int | str | None = None,
     *,
+    project: int | None = None,
     connection: Connection | str | None = None,
     mirror: BaselineStore | None = None,
     relationships: bool = True,
@@ -56,11 +58,14 @@ def diff_baselines(
 ) -> Diff:
     """What changed from baseline ``a`` to baseline ``b`` (``None``: to the project now).
 
+    Baselines are ids or names; a name is looked up in ``project``, else in the
+    project of the other baseline, else in every project (see :mod:`.baseline_names`).
     ``mirror`` keeps what was read of each baseline, so a second diff costs no
     request; ``relationships=False`` skips the relationship comparison.
     """
     client = client_for(connection)
-    first, second = int(a), None if b is None else int(b)
+    first, second = baseline_ids(client, [a, b], project)
+    assert first is not None
     snaps = read_snapshots(client, [first] if second is None else [first, second], mirror)
     old = snaps[first]
     if second is None:

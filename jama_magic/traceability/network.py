@@ -19,6 +19,7 @@ from ..paging import Progress
 from ..state import session
 from .compute import TraceSpec
 from .data import Lookups, TraceData, container_types, item_frame, relationship_frame
+from .names import project_labels
 
 if TYPE_CHECKING:
     from ..client import JamaClient
@@ -42,6 +43,10 @@ class NetworkSource:
         item_types = {key: dict(obj) for key, obj in lookups.all("itemtypes").items()}
         rel_types = lookups.all("relationshiptypes")
         return item_types, {key: str(obj.get("name") or key) for key, obj in rel_types.items()}
+
+    def projects(self) -> dict[int, list[str]]:
+        """Project names and keys (``GET /projects``, once per session)."""
+        return project_labels(lookups_for(self.client).all("projects"))
 
     def data(self, projects: tuple[int, ...], spec: TraceSpec, lookups: Lookups) -> TraceData:
         """The traced types' items, their sets and folders, and every relationship."""

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NetworkSource", "fetch_trace_data", "web_url"]
 
-ProgressFactory = Callable[[], "Progress | None"]
+ProgressFactory = Callable[[str], "Progress | None"]  # given what the bar counts
 
 
 class NetworkSource:
@@ -56,13 +56,13 @@ class NetworkSource:
         )
 
 
-def _notebook_progress() -> Progress | None:
-    """A progress bar in a notebook (the magics' widget bar), none elsewhere."""
+def _notebook_progress(description: str) -> Progress | None:
+    """The front end's progress bar labelled ``description`` (none without IPython)."""
     try:
         from ..magics.progress import progress_bar
     except ImportError:  # no IPython: not a notebook
         return None
-    return progress_bar()
+    return progress_bar(description)
 
 
 def fetch_trace_data(
@@ -71,7 +71,7 @@ def fetch_trace_data(
     *,
     lookups: Lookups,
     item_types: Iterable[int],
-    progress: ProgressFactory = lambda: None,
+    progress: ProgressFactory = lambda _: None,
 ) -> TraceData:
     """The items of ``item_types`` and every relationship of ``projects``, read in bulk."""
     wanted = sorted(set(item_types))
@@ -106,10 +106,14 @@ async def _read_project(
         "/abstractitems",
         query={"project": project, "itemType": types},
         all_pages=True,
-        progress=progress(),
+        progress=progress("Reading items"),
     )
     rels = client.arequest(
-        "GET", "/relationships", query={"project": project}, all_pages=True, progress=progress()
+        "GET",
+        "/relationships",
+        query={"project": project},
+        all_pages=True,
+        progress=progress("Reading relationships"),
     )
     got_items, got_rels = await asyncio.gather(items, rels)
     return got_items, got_rels

@@ -243,3 +243,18 @@ def test_offline_from_frames(sandbox: Sandbox, counted: Sandbox) -> None:
     assert counted.stats.requests == 0
     assert as_links(offline) == as_links(online)
     assert offline.matrix.index.tolist() == online.matrix.index.tolist()
+
+
+def test_progress_bars_say_what_they_read(
+    counted: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two bars of a trace are labelled "Reading items" and "Reading relationships"."""
+    import io
+    import sys
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    trace(20, "Requirement", "Test Case")
+    shown = err.getvalue()
+    assert "Reading items:" in shown and "Reading relationships:" in shown
+    assert "Fetching" not in shown

@@ -240,3 +240,17 @@ def test_undo_without_writes_is_a_clear_error(frame: pd.DataFrame) -> None:
     result = build_plan(frame).apply(progress=False)
     with pytest.raises(jm.JamaUsageError, match="nothing was written"):
         result.undo()
+
+
+def test_progress_bar_says_writing(
+    frame: pd.DataFrame, wsb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a terminal, apply() shows a text bar labelled "Writing", not "Fetching"."""
+    import io
+    import sys
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    result = build_plan(_edit(frame)).apply(progress=True)
+    assert result.written > 1
+    assert "Writing:" in err.getvalue() and "Fetching" not in err.getvalue()

@@ -14,7 +14,8 @@
    against) and their values, compared with what was sent.
 
 Ctrl-C stops launching writes; those in flight finish, and the result says
-exactly which items were written (a second Ctrl-C abandons the wait).
+exactly which items were written, also printed as one line (a second Ctrl-C
+abandons the wait).
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ def apply_plan(
     stop = threading.Event()
     log = AuditLog(plan.connection) if audit else None
     job = _Job(client, plan, lock=lock, stop=stop, log=log, progress=write_progress(progress))
-    return _run_interruptible(job.run(), stop)
+    result = _run_interruptible(job.run(), stop)
+    if result.interrupted:  # `res = plan.apply()` shows nothing: say what Ctrl-C left behind
+        print(f"ApplyResult: {result.summary()}")
+    return result
 
 
 def _guard(client: JamaClient, plan: ChangePlan, *, yes: bool, confirm: Confirm | None) -> None:

@@ -259,3 +259,20 @@ def test_progress_bar_says_writing(
     result = build_plan(_edit(frame)).apply(progress=True)
     assert result.written > 1
     assert "Writing:" in err.getvalue() and "Fetching" not in err.getvalue()
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_item_locked_by_someone_else_names_the_user(
+    frame: pd.DataFrame, wsb: Sandbox, lock: bool
+) -> None:
+    """An item locked by another user fails with a message naming them, not only their id."""
+    locked = {i: item for i, item in _items().items() if item["lock"]["locked"]}
+    item_id, item = next(iter(locked.items()))
+    user = jm.request("GET", f"/users/{item['lock']['lockedBy']}").data
+    name = f"{user['firstName']} {user['lastName']}"
+    edited = frame.copy()
+    edited.loc[item_id, "name"] = "renamed while locked"
+    result = build_plan(edited).apply(lock=lock, progress=False)
+    outcome = result.df.loc[item_id]
+    assert outcome.outcome == "failed" and outcome.status == 409
+    assert f"{name} (user {item['lock']['lockedBy']})" in outcome.message

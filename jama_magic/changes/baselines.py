@@ -2,24 +2,23 @@
 
 Items whose version is the same in both baselines are equal by Jama's
 definition and are not compared. Relationships are no part of an item's
-version, but writing one touches the ``lastActivityDate`` of both its items,
-so the items whose relationships can differ are those at another version,
-added or removed, or with activity since the first baseline was taken (one
-bulk read: ``/abstractitems?project=&lastActivityDate=``). Only their
-``versionedrelationships`` are read, one request per item and baseline
-(Jama has no bulk read of a baseline's relationships).
+version; they are read (``versionedrelationships``, one request per item and
+baseline: Jama has no bulk read of them) only for the items whose
+relationships can differ: those added or removed, and those the activity log
+names (see :mod:`.activity`).
 
-Cost, for two baselines of N items of which k may differ, nothing kept yet:
-2 requests for the baselines, 2 × ⌈N/50⌉ pages of ``versioneditems`` read
-concurrently, the pages of items active since the first baseline, up to 2k
-``versionedrelationships``, one for the relationship type names when
-relationships changed, and the connection's name lookups the first time.
+Cost, for two baselines of N items, r relationships written between them and
+nothing kept yet: 2 requests for the baselines, 2 × ⌈N/50⌉ pages of
+``versioneditems`` read concurrently, two reads of ``/activities``, r
+``affecteditems``, two ``versionedrelationships`` per item concerned, one for
+the relationship type names when relationships changed, and the
+connection's name lookups the first time.
 
 Against the project now (``b=None``), the current items are read in bulk
 (``/items?project=``) and compared field by field, and the current
 relationships in bulk (``/relationships?project=``); the baseline's
-relationships are read for the items that differ or whose last activity is
-later than the baseline.
+relationships are read for the items added or removed and those the activity
+log names.
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 from ..client import client_for
 from ..connection import Connection
 from ..lookups import relationship_type_names
+from .activity import relationship_suspects
+from .baseline_names import baseline_ids
 from .compare import compare_frames
 from .fetch import get_many, item_frames
 from .relations import compare_relationships, ref
@@ -47,9 +48,10 @@ JsonDict = Mapping[str, Any]
 
 
 def diff_baselines(
-    a: int,
-    b: int | None = None,
+    a: int | str,
+    b: int | str | None = None,
     *,
+    project: int | None = None,
     connection: Connection | str | None = None,
     mirror: BaselineStore | None = None,
     relationships: bool = True,
@@ -57,11 +59,14 @@ def diff_baselines(
 ) -> Diff:
     """What changed from baseline ``a`` to baseline ``b`` (``None``: to the project now).
 
+    Baselines are ids or names; a name is looked up in ``project``, else in the
+    project of the other baseline, else in every project (see :mod:`.baseline_names`).
     ``mirror`` keeps what was read of each baseline, so a second diff costs no
     request; ``relationships=False`` skips the relationship comparison.
     """
     client = client_for(connection)
-    first, second = int(a), None if b is None else int(b)
+    first, second = baseline_ids(client, [a, b], project)
+    assert first is not None
     snaps = read_snapshots(client, [first] if second is None else [first, second], mirror)
     old = snaps[first]
     if second is None:
@@ -83,7 +88,7 @@ def _between(
     rels = []
     if relationships:
         old = _with_activity(client, old, new)
-        touched = moved | old.active
+        touched = _ids(old.items) ^ _ids(new.items) | old.active
         wanted = [(old, touched & _ids(old.items)), (new, touched & _ids(new.items))]
         old, new = _read_relationships(client, wanted, progress)
         was, now = _touching(old, wanted[0][1]), _touching(new, wanted[1][1])
@@ -108,7 +113,15 @@ def _against_now(
     changes = compare_frames(*item_frames(client, _located(old.items), current))
     rels = []
     if relationships:
-        touched = {row.id for row in changes} | _active_since(current, old.baseline)
+        since = (str(old.baseline.get("createdDate") or ""), None)
+        suspects = relationship_suspects(
+            client,
+            project,
+            since,
+            [*old.items, *current],
+            lambda: _active_since(current, old.baseline),
+        )
+        touched = _ids(old.items) ^ _ids(current) | suspects
         wanted = touched & _ids(old.items)
         (old,) = _read_relationships(client, [(old, wanted)], progress)
         now = [r for r in rest[0] or [] if _ends(r) & touched]
@@ -120,16 +133,27 @@ def _against_now(
 def _with_activity(
     client: JamaClient, old: BaselineSnapshot, new: BaselineSnapshot
 ) -> BaselineSnapshot:
-    """``old`` knowing which items had activity since it was taken, as late as ``new``."""
+    """``old`` knowing which items' relationships may differ up to ``new`` (see .activity)."""
     until = str(new.baseline.get("createdDate") or "")
     if old.active_covers is not None and _at_or_before(until, old.active_covers):
         return old
-    since = old.baseline.get("createdDate")
-    query = {"project": old.baseline.get("project"), "lastActivityDate": since}
+    since, project = str(old.baseline.get("createdDate") or ""), old.baseline.get("project")
+    active = relationship_suspects(
+        client,
+        project,
+        (since, until),
+        [*old.items, *new.items],
+        lambda: _active_after(client, project, since),
+    )
+    # A superset for any baseline taken up to `until`, whose differences are fixed forever.
+    return replace(old, active=frozenset(active), active_covers=until)
+
+
+def _active_after(client: JamaClient, project: Any, since: str) -> set[int]:
+    """Items with any activity since ``since`` (one bulk read): the wide fallback."""
+    query = {"project": project, "lastActivityDate": since}
     (rows,) = get_many(client, [("/abstractitems", query, True)])
-    active = frozenset(row["id"] for row in rows or [])
-    # Read now, so it covers every baseline taken up to `until` (already taken).
-    return replace(old, active=active, active_covers=until)
+    return {row["id"] for row in rows or []}
 
 
 def _at_or_before(first: str, second: str) -> bool:

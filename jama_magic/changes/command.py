@@ -1,8 +1,8 @@
 """The words after ``%jama diff``, checked and turned into a diff (no IPython here).
 
 ``item ITEM [V1 [V2]]`` compares two versions of an item (an id or a
-document key); ``baselines A [B]`` two baselines, or baseline A and the
-project now when B is left out.
+document key); ``baselines A [B]`` two baselines (ids or names), or baseline
+A and the project now when B is left out.
 """
 
 from __future__ import annotations
@@ -36,9 +36,12 @@ def diff_from_words(
         v1, v2 = (_number(word, "a version") for word in (rest + [""] * 2)[1:3])
         return diff_versions(rest[0], v1, v2, connection=connection)
     if kind == "baselines" and 1 <= len(rest) <= 2:
-        a, b = (_number(word, "a baseline id") for word in [*rest, ""][:2])
         return diff_baselines(
-            a or 0, b, connection=connection, relationships=relationships, progress=progress
+            rest[0],
+            rest[1] if len(rest) > 1 else None,  # ids or names
+            connection=connection,
+            relationships=relationships,
+            progress=progress,
         )
     raise JamaUsageError(f"expected {USAGE}; got %jama diff {' '.join(words)}".rstrip())
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Diff", "RelationshipChange"]
 
 _TEXT_ROWS = 20
+_CONTEXT = 12  # characters shown around a change in the terminal view
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Diff:
 
     @property
     def summary(self) -> str:
-        """One line: ``"12 changed, 3 added, 1 removed; 2 relationships added"``."""
+        """One line: ``"12 items changed (15 fields), 3 added; 2 relationships added"``."""
         return summary_line(self.changes, self.relationships)
 
     def __bool__(self) -> bool:
@@ -112,41 +113,79 @@ def _frame(rows: list[Any], kind: type) -> pd.DataFrame:
 
 
 def summary_line(changes: pd.DataFrame, relationships: pd.DataFrame) -> str:
-    """The one-line summary of a changes frame and a relationships frame."""
+    """The one-line summary: ``"1 item changed (2 fields), 1 added; 1 relationship added"``.
+
+    Counts that are zero are left out; ``"no changes"`` when there is none at all.
+    """
+    if not len(changes):
+        return "no changes"
     items = changes[changes["field"] != "relationship"]
     kinds = Counter(items["change"])
     changed = set(items.loc[items["change"] == "changed", "id"])
     markup_only = set(items.loc[items["change"] == "markup", "id"]) - changed
-    parts = [f"{len(changed)} changed, {kinds['added']} added, {kinds['removed']} removed"]
+    counts = [(len(changed), f"changed ({_plural(kinds['changed'], 'field')})")]
+    counts += [(kinds[kind], kind) for kind in ("added", "removed")]
+    parts = [_counted(counts, "item")]
     if markup_only:
-        parts.append(f"{len(markup_only)} with markup-only changes")
-    rels = _relationship_part(relationships)
-    if rels:
-        parts.append(rels)
-    return "; ".join(parts) if len(changes) else "no changes"
+        noun = "" if parts[0] else ("item " if len(markup_only) == 1 else "items ")
+        parts.append(f"{len(markup_only)} {noun}with markup-only changes")
+    parts.append(_relationship_part(relationships))
+    return "; ".join(part for part in parts if part)
 
 
-def _relationship_part(relationships: pd.DataFrame) -> str | None:
-    counts = Counter(relationships["change"])
-    shown = [(counts[kind], kind) for kind in ("added", "removed") if counts[kind]]
+def _counted(counts: list[tuple[int, str]], noun: str) -> str:
+    """``"3 items changed (5 fields), 1 removed"``: non-zero counts, the noun on the first."""
+    shown = [(n, what) for n, what in counts if n]
     if not shown:
-        return None
-    (first, kind), rest = shown[0], shown[1:]
-    noun = "relationship" if first == 1 else "relationships"
-    return f"{first} {noun} {kind}" + "".join(f", {n} {k}" for n, k in rest)
+        return ""
+    (first, what), rest = shown[0], shown[1:]
+    return f"{_plural(first, noun)} {what}" + "".join(f", {n} {k}" for n, k in rest)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _relationship_part(relationships: pd.DataFrame) -> str:
+    counts = Counter(relationships["change"])
+    return _counted([(counts[kind], kind) for kind in ("added", "removed")], "relationship")
 
 
 def _text_row(row: Any) -> str:
     what = row.documentKey or row.id
     if row.change in ("added", "removed") and row.field is None:
         return f"  {what}: {row.change} ({row.before if row.change == 'removed' else row.after})"
-    return f"  {what} {row.field}: {_short(row.before)} → {_short(row.after)}" + (
-        " (markup only)" if row.change == "markup" else ""
-    )
+    before, after = _differing(_flat(row.before), _flat(row.after))
+    tail = " (markup only)" if row.change == "markup" else ""
+    return f"  {what} {row.field}: {before} → {after}{tail}"
 
 
-def _short(value: Any, width: int = 40) -> str:
+def _flat(value: Any) -> str:
     from .values import as_text
 
-    text = " ".join(as_text(value).split()) or "∅"
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return " ".join(as_text(value).split())
+
+
+def _differing(before: str, after: str, width: int = 40) -> tuple[str, str]:
+    """Both texts cut to the part where they differ, with a little context either side."""
+    if len(before) <= width and len(after) <= width:
+        return before or "∅", after or "∅"
+    start = _common(before, after)
+    room = min(len(before), len(after)) - start
+    end = min(_common(before[::-1], after[::-1]), room)
+    left = max(start - _CONTEXT, 0)
+    return _window(before, left, end, width), _window(after, left, end, width)
+
+
+def _common(first: str, second: str) -> int:
+    """How many characters the two texts share at their start."""
+    pairs = enumerate(zip(first, second, strict=False))  # the shorter one ends the match
+    return next((i for i, (a, b) in pairs if a != b), min(len(first), len(second)))
+
+
+def _window(text: str, left: int, common_end: int, width: int) -> str:
+    right = min(len(text), len(text) - common_end + _CONTEXT)
+    part = text[left:right]
+    cut = len(part) > width or right < len(text)
+    shown = ("…" if left else "") + part[: width - 1 if len(part) > width else None]
+    return (shown + ("…" if cut else "")) or "∅"

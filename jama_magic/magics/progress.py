@@ -86,12 +86,16 @@ class WidgetProgress:
     """``paging.Progress`` as an ipywidgets bar with a status line."""
 
     def __init__(
-        self, *, display: Callable[[Any], Any] | None = None, clock: Clock = time.monotonic
+        self,
+        *,
+        display: Callable[[Any], Any] | None = None,
+        clock: Clock = time.monotonic,
+        description: str = "Fetching",
     ) -> None:
         import ipywidgets as widgets
 
         self.state = ProgressState(clock=clock)
-        self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Fetching")
+        self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description=description)
         self.label = widgets.Label(value="")
         self.box = widgets.HBox([self.bar, self.label])
         self.stats_line = ""
@@ -146,17 +150,20 @@ def in_notebook() -> bool:
 class TextProgress:
     """``paging.Progress`` as a tqdm text bar on stderr, erased when the fetch ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, description: str = "Fetching") -> None:
         from tqdm import tqdm  # ImportError without the `terminal` extra
 
         self._tqdm = tqdm
+        self.description = description
         self.state = ProgressState()
         self.bar: Any = None
 
     def start(self, *, total_items: int | None, total_pages: int | None) -> None:
         self.state.start(total_items=total_items, total_pages=total_pages)
         if total_pages != 1:  # one page is over before a bar would help
-            self.bar = self._tqdm(total=total_items, unit="items", desc="Fetching", leave=False)
+            self.bar = self._tqdm(
+                total=total_items, unit="items", desc=self.description, leave=False
+            )
 
     def advance(self, *, items: int, pages: int) -> None:
         self.state.advance(items=items, pages=pages)
@@ -171,9 +178,14 @@ class TextProgress:
             self.bar = None
 
 
-def progress_bar() -> WidgetProgress | TextProgress | None:
-    """The bar of this front end: a widget in Jupyter, tqdm text elsewhere, or None."""
+def progress_bar(description: str = "Fetching") -> WidgetProgress | TextProgress | None:
+    """The bar of this front end: a widget in Jupyter, tqdm text elsewhere, or None.
+
+    ``description`` labels the bar with what it counts ("Writing", "Reading items").
+    """
     try:
-        return WidgetProgress() if in_notebook() else TextProgress()
+        if in_notebook():
+            return WidgetProgress(description=description)
+        return TextProgress(description)
     except ImportError:  # ipywidgets or tqdm missing: fetch without a bar
         return None

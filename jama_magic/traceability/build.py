@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import JamaUsageError
 from .compute import TraceSpec
 from .data import Lookups, TraceData
-from .names import Wanted, pick_item_types, pick_relationship_types
+from .names import Wanted, pick_item_types, pick_project, pick_relationship_types
 from .result import Trace
 
 if TYPE_CHECKING:
@@ -46,13 +46,14 @@ def trace(
 ) -> Trace:
     """Trace ``upstream`` items (e.g. ``"Requirement"``) to ``downstream`` ones (``"Test Case"``).
 
-    Item and relationship types are display names, type keys or ids (one or a list);
+    Projects are ids, project keys or names (``20``, ``"DEMO"``, ``"Demo Project"``);
+    item and relationship types are display names, type keys or ids (one or a list);
     ``relationship_type=None`` counts every relationship type. The project's items and
     relationships are read in bulk (``/abstractitems`` and ``/relationships``, about one
     request per 50 items or relationships), or from ``mirror`` without any request.
     """
-    projects = _projects(project)
     source = _source(mirror, connection)
+    projects = _projects(project, source)
     lookups = source.lookups()
     spec = _spec(lookups, upstream, downstream, relationship_type)
     return Trace(source.data(projects, spec, lookups), spec)
@@ -91,14 +92,23 @@ def _spec(lookups: Lookups, upstream: Wanted, downstream: Wanted, kind: Wanted |
     )
 
 
-def _projects(project: int | str | Iterable[int | str]) -> tuple[int, ...]:
+def _projects(project: int | str | Iterable[int | str], source: Source) -> tuple[int, ...]:
     given = [project] if isinstance(project, int | str) else list(project)
-    try:
-        found = tuple(dict.fromkeys(int(value) for value in given))
-    except (TypeError, ValueError):
+    if not all(isinstance(value, int | str) for value in given):
         raise JamaUsageError(
-            f"project must be a project id or a list of ids, e.g. 20, got {project!r}"
-        ) from None
+            f"project must be a project id, key or name or a list of them, e.g. 20, got {project!r}"
+        )
+    named = [v for v in given if isinstance(v, str) and not v.strip().isdigit()]
+    names = _project_names(source) if named else {}
+    found = tuple(dict.fromkeys(pick_project(value, names) for value in given))
     if not found:
         raise JamaUsageError("no project given: trace needs a project id, e.g. jm.trace(20, ...)")
+    return found
+
+
+def _project_names(source: Source) -> dict[int, list[str]]:
+    projects = getattr(source, "projects", None)
+    if projects is None:
+        raise JamaUsageError("this source knows no project names: give project ids, e.g. 20")
+    found: dict[int, list[str]] = projects()
     return found

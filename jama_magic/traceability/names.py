@@ -1,8 +1,8 @@
-"""Item types and relationship types as a user types them: display name, type key or id.
+"""Projects, item types and relationship types as a user types them: name, key or id.
 
-``pick_item_types("Requirement", types)`` and ``pick_relationship_types("Verified by",
-types)`` turn what the user typed into ids; an unknown name is one line listing the
-valid ones.
+``pick_item_types("Requirement", types)``, ``pick_relationship_types("Verified by",
+types)`` and ``pick_project("DEMO", projects)`` turn what the user typed into ids; an
+unknown name is one line listing the valid ones.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import JamaUsageError
 
-__all__ = ["Wanted", "pick_item_types", "pick_relationship_types"]
+__all__ = ["Wanted", "pick_item_types", "pick_project", "pick_relationship_types", "project_labels"]
 
 Wanted = int | str | Iterable[int | str]
 
@@ -33,6 +33,22 @@ def pick_relationship_types(
     if wanted is None:
         return None
     return _pick(wanted, {rid: [name] for rid, name in rel_types.items()}, what="relationship type")
+
+
+def pick_project(value: int | str, projects: Mapping[int, list[str]]) -> int:
+    """The id of a project given as an id (taken as it is), a project key or a name."""
+    if isinstance(value, int) or value.strip().isdigit():
+        return int(value)
+    return _one(value, projects, what="project")
+
+
+def project_labels(projects: Mapping[int, Mapping[str, Any]]) -> dict[int, list[str]]:
+    """Project id → [name, key], as :func:`pick_project` matches them."""
+    return {
+        pid: [_text((obj.get("fields") or {}).get("name")) or _text(obj.get("name")),
+              _text(obj.get("projectKey"))]
+        for pid, obj in projects.items()
+    }  # fmt: skip
 
 
 def _pick(wanted: Wanted, names: Mapping[int, list[str]], *, what: str) -> tuple[int, ...]:

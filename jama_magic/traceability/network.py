@@ -19,6 +19,7 @@ from ..paging import Progress
 from ..state import session
 from .compute import TraceSpec
 from .data import Lookups, TraceData, container_types, item_frame, relationship_frame
+from .names import project_labels
 
 if TYPE_CHECKING:
     from ..client import JamaClient
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NetworkSource", "fetch_trace_data", "web_url"]
 
-ProgressFactory = Callable[[], "Progress | None"]
+ProgressFactory = Callable[[str], "Progress | None"]  # given what the bar counts
 
 
 class NetworkSource:
@@ -42,6 +43,10 @@ class NetworkSource:
         item_types = {key: dict(obj) for key, obj in lookups.all("itemtypes").items()}
         return item_types, relationship_type_names(self.client)
 
+    def projects(self) -> dict[int, list[str]]:
+        """Project names and keys (``GET /projects``, once per session)."""
+        return project_labels(lookups_for(self.client).all("projects"))
+
     def data(self, projects: tuple[int, ...], spec: TraceSpec, lookups: Lookups) -> TraceData:
         """The traced types' items, their sets and folders, and every relationship."""
         wanted = {*spec.upstream, *spec.downstream, *container_types(lookups[0])}
@@ -50,13 +55,13 @@ class NetworkSource:
         )
 
 
-def _notebook_progress() -> Progress | None:
-    """A progress bar in a notebook (the magics' widget bar), none elsewhere."""
+def _notebook_progress(description: str) -> Progress | None:
+    """The front end's progress bar labelled ``description`` (none without IPython)."""
     try:
         from ..magics.progress import progress_bar
     except ImportError:  # no IPython: not a notebook
         return None
-    return progress_bar()
+    return progress_bar(description)
 
 
 def fetch_trace_data(
@@ -65,7 +70,7 @@ def fetch_trace_data(
     *,
     lookups: Lookups,
     item_types: Iterable[int],
-    progress: ProgressFactory = lambda: None,
+    progress: ProgressFactory = lambda _: None,
 ) -> TraceData:
     """The items of ``item_types`` and every relationship of ``projects``, read in bulk."""
     wanted = sorted(set(item_types))
@@ -100,10 +105,14 @@ async def _read_project(
         "/abstractitems",
         query={"project": project, "itemType": types},
         all_pages=True,
-        progress=progress(),
+        progress=progress("Reading items"),
     )
     rels = client.arequest(
-        "GET", "/relationships", query={"project": project}, all_pages=True, progress=progress()
+        "GET",
+        "/relationships",
+        query={"project": project},
+        all_pages=True,
+        progress=progress("Reading relationships"),
     )
     got_items, got_rels = await asyncio.gather(items, rels)
     return got_items, got_rels

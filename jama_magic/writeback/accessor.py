@@ -40,7 +40,8 @@ class JamaAccessor:
         return origin_of(self._frame)
 
     def plan(self) -> ChangePlan:
-        """What would change in Jama: only the edited cells, names mapped to ids. Sends nothing."""
+        """What would change in Jama: only the edited cells, names mapped to ids. Writes nothing
+        (a frame read without resolve=True reads its item type definitions once a session)."""
         from .build import build_plan
 
         return build_plan(self._frame)

@@ -14,19 +14,23 @@
    against) and their values, compared with what was sent.
 
 Ctrl-C stops launching writes; those in flight finish, and the result says
-exactly which items were written (a second Ctrl-C abandons the wait).
+exactly which items were written, also printed as one line (a second Ctrl-C
+abandons the wait).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..client import JamaClient, client_for
 from ..errors import JamaError
+from ..lookups import lookups_for
 from ..request import NO_BODY, JamaRequest
 from ..state import session
 from .audit import AuditLog
@@ -37,6 +41,7 @@ from .result import CONFLICT, FAILED, NOT_SENT, UNKNOWN, WRITTEN, ApplyResult, O
 __all__ = ["apply_plan"]
 
 T = TypeVar("T")
+_USER = re.compile(r"\buser (\d+)\b")  # in Jama's messages: "locked by user 58"
 Confirm = Callable[[str], bool]
 
 
@@ -57,7 +62,10 @@ def apply_plan(
     stop = threading.Event()
     log = AuditLog(plan.connection) if audit else None
     job = _Job(client, plan, lock=lock, stop=stop, log=log, progress=write_progress(progress))
-    return _run_interruptible(job.run(), stop)
+    result = _with_user_names(_run_interruptible(job.run(), stop), client)
+    if result.interrupted:  # `res = plan.apply()` shows nothing: say what Ctrl-C left behind
+        print(f"ApplyResult: {result.summary()}")
+    return result
 
 
 def _guard(client: JamaClient, plan: ChangePlan, *, yes: bool, confirm: Confirm | None) -> None:
@@ -239,6 +247,24 @@ class _Job:
 
     def _final(self, item: ItemChange) -> Outcome:
         return self.outcomes.get(item.id) or Outcome(item=item, outcome=NOT_SENT)
+
+
+def _with_user_names(result: ApplyResult, client: JamaClient) -> ApplyResult:
+    """Messages such as Jama's "locked by user 58" name the user: "Grace Kim (user 58)"."""
+    ids = {int(n) for o in result.outcomes for n in _USER.findall(o.message)}
+    if not ids:
+        return result
+    try:  # the frame's read already fetched the users, so usually no request
+        names = lookups_for(client).names("users", ids)
+    except JamaError:
+        return result
+
+    def named(match: re.Match[str]) -> str:
+        name = names.get(int(match.group(1)))
+        return f"{name} ({match.group(0)})" if name else match.group(0)
+
+    outcomes = tuple(replace(o, message=_USER.sub(named, o.message)) for o in result.outcomes)
+    return replace(result, outcomes=outcomes)
 
 
 def _changed_by(now: Mapping[str, Any]) -> str:

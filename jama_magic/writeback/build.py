@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import PlanError
 from ..frames.origin import FrameOrigin, origin_of
 from .apply import apply_plan
+from .definitions import connection_lookups, with_item_types
 from .diff import Cell, diff_frames
 from .locks import lock_warning, locked_by_others
 from .names import NameIndex
@@ -36,7 +37,9 @@ def build_plan(frame: pandas.DataFrame) -> ChangePlan:
     """The plan of the changes made to ``frame`` since it was read (see the module doc)."""
     origin = origin_of(frame)
     diff = diff_frames(origin.original, frame)
-    names = NameIndex(origin.objects)
+    lookups = connection_lookups(origin)  # no request unless a definition is missing
+    origin = with_item_types(origin, _edited_types(origin, diff.cells), lookups)
+    names = NameIndex(origin.objects, fetch=lookups)
     changes: dict[int, list[FieldChange]] = {}
     problems: list[str] = []
     for cell in diff.cells:
@@ -64,6 +67,11 @@ def build_plan(frame: pandas.DataFrame) -> ChangePlan:
     )
 
 
+def _edited_types(origin: FrameOrigin, cells: Iterable[Cell]) -> set[int]:
+    rows = (origin.items.get(cell.id) for cell in cells)
+    return {row.item_type for row in rows if row is not None and type(row.item_type) is int}
+
+
 def _field_change(cell: Cell, origin: FrameOrigin, names: NameIndex) -> FieldChange | None:
     item = origin.items.get(cell.id)
     where = f"{_key(origin, cell.id)} column '{cell.column}'"
@@ -74,8 +82,9 @@ def _field_change(cell: Cell, origin: FrameOrigin, names: NameIndex) -> FieldCha
         raise CellError(f"{where} is a system column and cannot be written: revert it")
     if item.item_type not in origin.item_types:
         raise CellError(
-            f"{where}: the frame was read without item type definitions, so its fields are "
-            "unknown: read it with r.to_dataframe(resolve=True) (or include=data.itemType)"
+            f"{where}: the frame's item type definitions cannot be read (its connection "
+            f"'{origin.connection}' is gone or changed): read it again, e.g. "
+            "r.to_dataframe(resolve=True)"
         )
     spec = origin.spec(item.item_type, key)
     type_name = origin.type_name(item.item_type)

@@ -35,19 +35,17 @@ class WriteProgress:
             self._inner = None
 
 
-def write_progress(progress: Any) -> WriteProgress:
-    """``True``: the notebook bar (none elsewhere); a ``Progress``: that; else no display."""
+def write_progress(progress: Any, description: str = "Writing") -> WriteProgress:
+    """``True``: the front end's bar labelled ``description``; a ``Progress``: that; else none."""
     if progress is True:
-        progress = _notebook_bar()
+        progress = _front_end_bar(description)
     return WriteProgress(progress or None)
 
 
-def _notebook_bar() -> Any:
+def _front_end_bar(description: str) -> Any:
+    """A widget in Jupyter, a tqdm bar in a terminal (with the ``terminal`` extra), else None."""
     with contextlib.suppress(ImportError):
-        from ..magics.progress import WidgetProgress, progress_bar
+        from ..magics.progress import progress_bar
 
-        bar = progress_bar()
-        if isinstance(bar, WidgetProgress):
-            bar.bar.description = "Writing"
-        return bar
+        return progress_bar(description)
     return None

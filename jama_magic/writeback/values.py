@@ -79,15 +79,25 @@ def _scalar(value: Any, field_type: str | None, target: Target) -> Any:
 
 def _ref(value: Any, field_type: str, target: Target) -> int:
     kind = FIELD_TYPE_REFS[field_type]
+    group = _group(kind, target)
+    try:
+        number = _as_id(value, kind, group, target)
+        if number is None:
+            return target.names.id_for(kind, value, group=group, what=target.label)
+        return target.names.checked_id(kind, number, group=group, what=target.label)
+    except UnknownName as exc:
+        raise CellError(str(exc)) from None
+
+
+def _as_id(value: Any, kind: str, group: Any, target: Target) -> int | None:
+    """The id ``value`` gives (an int, or digits that name nothing), None for a name."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if not isinstance(value, str):
         raise CellError(f"{target.label} takes a name or an id, got {value!r}")
-    group = _group(kind, target)
-    try:
-        return target.names.id_for(kind, value, group=group, what=target.label)
-    except UnknownName as exc:
-        raise CellError(str(exc)) from None
+    if value.strip().isdigit() and not target.names.has_name(kind, value, group=group):
+        return int(value)  # a resolved column holds text, so an id goes in as "303"
+    return None
 
 
 def _group(kind: str, target: Target) -> Any:

@@ -52,7 +52,7 @@ def test_changed_added_and_removed_rows() -> None:
 
 def test_summary_counts_items() -> None:
     """The summary counts changed, added and removed items in one line."""
-    assert diff(BEFORE, AFTER).summary == "1 changed, 1 added, 1 removed"
+    assert diff(BEFORE, AFTER).summary == "1 item changed (1 field), 1 added, 1 removed"
 
 
 def test_identical_frames_have_no_changes() -> None:
@@ -95,7 +95,7 @@ def test_markup_only_counted_apart() -> None:
     new = frame([{"id": 1, "documentKey": "P-1", "description": "<p>a b</p>"}])
     d = diff(old, new)
     assert d.changes["change"].tolist() == ["markup"]
-    assert d.summary == "0 changed, 0 added, 0 removed; 1 with markup-only changes"
+    assert d.summary == "1 item with markup-only changes"
 
 
 def test_column_in_one_frame_only() -> None:
@@ -131,13 +131,22 @@ def test_unknown_field_is_a_one_line_error() -> None:
 
 def test_ignore_leaves_out_columns() -> None:
     """``ignore=`` drops columns from the comparison."""
-    assert diff(BEFORE, AFTER, ignore=["status"]).summary == "0 changed, 1 added, 1 removed"
+    assert diff(BEFORE, AFTER, ignore=["status"]).summary == "1 item added, 1 removed"
 
 
 def test_frame_without_ids_is_refused() -> None:
     """A frame without an id index or column is a clear error."""
     with pytest.raises(JamaUsageError, match="the first frame has no 'id' index or column"):
         diff(pd.DataFrame({"name": ["x"]}), AFTER)
+
+
+@pytest.mark.parametrize("other", [5, None, [1, 2], {"id": 1}])
+def test_something_else_than_a_frame_is_a_one_line_error(other: Any) -> None:
+    """jm.diff with a value that is not a DataFrame says it expected two DataFrames."""
+    with pytest.raises(JamaUsageError, match=r"^expected two DataFrames \(before, after\), got "):
+        diff(BEFORE, other)
+    with pytest.raises(JamaUsageError, match=r"got \w+ and DataFrame"):
+        diff(other, AFTER)
 
 
 def test_duplicate_ids_are_refused() -> None:

@@ -54,7 +54,7 @@ def test_diff_baselines_with_options(
     jm.request("PATCH", "/items/1011", body=body)
     b = sb.take_baseline(20, "After")
     d = ip.run_line_magic("jama", f"diff baselines {a} {b} -c sb --no-relationships")
-    assert isinstance(d, Diff) and d.summary == "1 changed, 0 added, 0 removed"
+    assert isinstance(d, Diff) and d.summary == "1 item changed (1 field)"
     assert d.changes["id"].tolist() == [1011]
 
 
@@ -74,3 +74,36 @@ def test_wrong_words_are_one_line_errors(
     with pytest.raises(UsageError) as caught:
         ip.run_line_magic("jama", line)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_diff_baselines_by_name(ip: InteractiveShell, conn: jm.Connection, sb: Sandbox) -> None:
+    """A baseline name is looked up in the other baseline's project: same diff as by ids."""
+    a = sb.take_baseline(20, "Named before")
+    jm.request("PATCH", "/items/1012", body=[
+        {"op": "replace", "path": "/fields/name", "value": "Between named baselines"}
+    ])  # fmt: skip
+    b = sb.take_baseline(20, "Named after")
+    by_ids = ip.run_line_magic("jama", f"diff baselines {a} {b} --no-relationships")
+    by_name = ip.run_line_magic("jama", f'diff baselines "Named before" {b} --no-relationships')
+    assert by_name.changes.equals(by_ids.changes) and by_name.title == by_ids.title
+    in_project = jm.diff_baselines("named before", "Named after", project=20, relationships=False)
+    assert in_project.changes.equals(by_ids.changes)
+
+
+def test_unknown_baseline_name_lists_the_valid_ones(
+    ip: InteractiveShell, conn: jm.Connection
+) -> None:
+    """An unknown baseline name is one line listing the project's baselines with their ids."""
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("jama", 'diff baselines "Release 2.0 Baseline" 91')
+    message = str(caught.value)
+    assert message.startswith("unknown baseline 'Release 2.0 Baseline': use one of ")
+    assert "Release 1.0 Baseline (92)" in message and "\n" not in message
+
+
+def test_baseline_name_in_several_projects_asks_for_an_id(conn: jm.Connection) -> None:
+    """A name shared by several projects' baselines, with no project to go by, asks for an id."""
+    with pytest.raises(
+        jm.JamaUsageError, match=r"is in several projects: use an id: 92 \(project 20\)"
+    ):
+        jm.diff_baselines("Release 1.0 Baseline")

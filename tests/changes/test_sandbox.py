@@ -159,7 +159,7 @@ def test_equal_baselines_cost_only_bulk_reads(untouched: Sandbox) -> None:
     assert dict(untouched.stats.by_route) == {
         "GET /baselines/{id}": 2,
         "GET /baselines/{id}/versioneditems": 2 * pages(size),
-        "GET /abstractitems": 1,
+        "GET /activities": 2,  # relationships written, items deleted: none
     }
 
 
@@ -236,7 +236,8 @@ def test_two_baselines_find_exactly_the_seeded_changes(untouched: Sandbox) -> No
     per_item = routes.pop("GET /baselines/{id}/versioneditems/{id}/versionedrelationships")
     assert per_item <= 2 * len(concerned)
     assert routes.pop("GET /baselines/{id}") == 2
-    assert routes.pop("GET /abstractitems") == 1
+    assert routes.pop("GET /activities") == 2
+    assert routes.pop("GET /activities/{id}/affecteditems") == 2  # one per relationship written
     assert routes.pop("GET /relationshiptypes") == 1
     assert set(routes) <= LOOKUP_ROUTES | {"GET /baselines/{id}/versioneditems"}
 
@@ -268,4 +269,89 @@ def test_baseline_against_now_finds_exactly_the_seeded_changes(untouched: Sandbo
     d = diff_baselines(a)
     assert precision_recall(seeded, item_rows(d)) == (1.0, 1.0)
     assert precision_recall(seeded_rels, relationship_rows(d)) == (1.0, 1.0)
-    assert d.summary.startswith("3 changed, 1 added, 1 removed; ")
+    assert d.summary.startswith("3 items changed (3 fields), 1 added, 1 removed; ")
+
+
+def baseline_links(baseline: int, ids: set[int]) -> set[tuple[int, int, int]]:
+    """(from, to, type) of the relationships of ``ids`` in a baseline, read item by item."""
+    found = set()
+    members = {i["id"] for i in jm.request(
+        "GET", f"/baselines/{baseline}/versioneditems", all_pages=True
+    ).data}  # fmt: skip
+    for item in sorted(ids & members):
+        url = f"/baselines/{baseline}/versioneditems/{item}/versionedrelationships"
+        for rel in jm.request("GET", url, all_pages=True).data:
+            found.add((rel["fromItem"], rel["toItem"], rel["relationshipType"]))
+    return found
+
+
+def generated_relationship_changes(sb: Sandbox, a: int, b: int) -> set[tuple[int, int, str]]:
+    """Relationships added between two generated baselines, from the dataset itself.
+
+    A generated relationship exists from the moment its later item was created, and
+    none is deleted: it is added between two baselines when that moment lies between them.
+    """
+    ds = sb.dataset
+    taken = [ds.baselines[n]["createdDate"] for n in (a, b)]
+    project = ds.baselines[a]["project"]
+    found = set()
+    for rel in ds.relationships.values():
+        ends = [ds.items.get(rel["fromItem"]), ds.items.get(rel["toItem"])]
+        if not any(end and end["project"] == project for end in ends):
+            continue  # a baseline holds its own project's items
+        born = max(end["createdDate"] for end in ends if end is not None)
+        if taken[0] < born <= taken[1]:
+            found.add((rel["fromItem"], rel["toItem"], "added"))
+    return found
+
+
+def test_generated_baselines_read_relationships_of_few_items(untouched: Sandbox) -> None:
+    """91 → 92 of the generated data: relationships exact, read only for added or removed items."""
+    truth = generated_relationship_changes(untouched, 91, 92)
+    members = [
+        {i["id"] for i in jm.request("GET", f"/baselines/{n}/versioneditems", all_pages=True).data}
+        for n in (91, 92)
+    ]
+    untouched.reset_stats()
+    d = diff_baselines(91, 92)
+    assert truth and precision_recall(truth, relationship_rows(d)) == (1.0, 1.0)
+    routes = Counter(untouched.stats.by_route)
+    per_item = routes["GET /baselines/{id}/versioneditems/{id}/versionedrelationships"]
+    assert per_item <= 2 * len(members[0] ^ members[1])
+    assert routes["GET /activities"] == 2 and "GET /abstractitems" not in routes
+
+
+def test_changed_relationship_falls_back_and_stays_exact(untouched: Sandbox) -> None:
+    """A relationship moved to other items (its old ends are not logged): the wide read, exact."""
+    a = untouched.take_baseline(PROJECT, "Before")
+    rels = jm.request("GET", "/relationships", query={"project": PROJECT}, all_pages=True).data
+    rel = rels[5]
+    ends = {rel["fromItem"], rel["toItem"]}
+    other = next(r for r in rels if not {r["fromItem"], r["toItem"]} & ends)
+    jm.request("PUT", f"/relationships/{rel['id']}", body={**rel, "toItem": other["toItem"]})
+    b = untouched.take_baseline(PROJECT, "After")
+    untouched.reset_stats()
+    d = diff_baselines(a, b)
+    assert untouched.stats.by_route["GET /abstractitems"] == 1  # the wide fallback
+    concerned = ends | {other["toItem"]}
+    was, now = baseline_links(a, concerned), baseline_links(b, concerned)
+    truth = {(f, t, "added") for f, t, _ in now - was} | {
+        (f, t, "removed") for f, t, _ in was - now
+    }
+    assert relationship_rows(d) == truth  # the sandbox keeps no history of a PUT: empty
+
+
+def test_relationship_of_items_deleted_later_is_found(untouched: Sandbox) -> None:
+    """Both items of a new relationship deleted after the second baseline: still found."""
+    items = jm.request("GET", "/items", query={"project": PROJECT}, all_pages=True).data
+    kids: dict[int, list[int]] = {}
+    for item in items:
+        kids.setdefault(item["location"]["parent"].get("item") or 0, []).append(item["id"])
+    parent, (first, second, *_) = next((p, k) for p, k in kids.items() if p and len(k) > 2)
+    a = untouched.take_baseline(PROJECT, "Before")
+    jm.request("POST", "/relationships", body={"fromItem": first, "toItem": second})
+    b = untouched.take_baseline(PROJECT, "After")
+    jm.request("DELETE", f"/items/{parent}")  # both ends go with their parent, unlogged
+    d = diff_baselines(a, b)
+    assert relationship_rows(d) == {(first, second, "added")}
+    assert item_rows(d) == set()

@@ -61,7 +61,37 @@ def test_html_view_escapes_titles_and_values() -> None:
 def test_text_repr_is_compact() -> None:
     """The terminal form is the summary line then one line per change."""
     d = Diff.of([Change(1, "P-1", "changed", "Status", "Draft", "Approved")], title="t")
-    assert repr(d) == "t: 1 changed, 0 added, 0 removed\n  P-1 Status: Draft → Approved"
+    assert repr(d) == "t: 1 item changed (1 field)\n  P-1 Status: Draft → Approved"
+
+
+def test_text_view_shows_where_long_values_differ() -> None:
+    """A long value whose change is at its end shows that end, not the same first words."""
+    common = "Rationale: operators asked for the geofence to be configurable per site."
+    before = common + " TBD: confirm the limits with the safety team."
+    d = Diff.of([Change(1, "P-1", "changed", "Description", before, common)])
+    line = repr(d).splitlines()[1]
+    assert line == "  P-1 Description: …le per site. TBD: confirm the limits wi… → …le per site."
+
+
+def test_text_view_marks_a_change_in_the_middle() -> None:
+    """A word changed mid-text is shown with context and ellipses on both sides."""
+    text = "The quick brown fox jumps over the lazy {} and runs away quickly into the woods"
+    d = Diff.of([Change(1, "P-1", "changed", "Name", text.format("dog"), text.format("cat"))])
+    assert repr(d).splitlines()[1] == (
+        "  P-1 Name: …er the lazy dog and runs aw… → …er the lazy cat and runs aw…"
+    )
+
+
+def test_summary_counts_fields_and_leaves_out_zeros() -> None:
+    """Two fields of one item: '1 item changed (2 fields)', no zero counts."""
+    rows = [Change(1, "P-1", "changed", f, "a", "b") for f in ("Name", "Status")]
+    rows += [
+        Change(2, "P-2", "changed", "Name", "a", "b"),
+        Change(3, "P-3", "removed", None, "x", None),
+    ]
+    assert Diff.of(rows[:2]).summary == "1 item changed (2 fields)"
+    assert Diff.of(rows).summary == "2 items changed (3 fields), 1 removed"
+    assert Diff.of(rows[3:]).summary == "1 item removed"
 
 
 REL = {"id": 9, "fromItem": 1, "toItem": 2, "relationshipType": 4}
@@ -104,7 +134,7 @@ def test_relationship_rows_join_changes_under_their_item() -> None:
         "id": 1, "documentKey": "P-1", "change": "added", "field": "relationship",
         "before": None, "after": "Verified By → P-3",
     }  # fmt: skip
-    assert d.summary == "1 changed, 1 added, 0 removed; 1 relationship added"
+    assert d.summary == "1 item changed (1 field), 1 added; 1 relationship added"
     assert d.relationships["toKey"].tolist() == ["P-3"]
 
 
@@ -112,10 +142,7 @@ def test_relationship_summary_plural_and_both_kinds() -> None:
     """The relationship part counts both kinds: '2 relationships added, 1 removed'."""
     rels = [RelationshipChange(kind, n, 1, None, n, None, None) for n, kind in
             ((2, "added"), (3, "added"), (4, "removed"))]  # fmt: skip
-    assert (
-        Diff.of([], rels).summary
-        == "0 changed, 0 added, 0 removed; 2 relationships added, 1 removed"
-    )
+    assert Diff.of([], rels).summary == "2 relationships added, 1 removed"
 
 
 @pytest.mark.parametrize(

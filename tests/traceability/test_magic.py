@@ -70,3 +70,24 @@ def test_trace_magic_needs_from_and_to(ip: InteractiveShell, sandbox_conn: Conne
     """Leaving out --to is a usage error naming it."""
     _, _, error = run(ip, "%jama trace 20 --from Requirement")
     assert type(error) is UsageError and "--to" in str(error)
+
+
+def test_trace_magic_takes_a_project_key_or_name(
+    ip: InteractiveShell, sandbox_conn: Connection
+) -> None:
+    """``%jama trace Demo …`` and a quoted project name trace the project like its id."""
+    jm.settings.rate_limit = None
+    direct = jm.trace(20, "Requirement", "Test Case")
+    for project in ("DEMO", '"Demo Project"'):
+        result, _, error = run(ip, f'%jama trace {project} --from Requirement --to "Test Case"')
+        assert error is None and isinstance(result, Trace)
+        assert result.coverage == direct.coverage and result.total == direct.total
+
+
+def test_trace_magic_unknown_project_is_one_line(
+    ip: InteractiveShell, sandbox_conn: Connection
+) -> None:
+    """An unknown project name is one UsageError line listing the projects."""
+    _, out, error = run(ip, '%jama trace Dmo --from Requirement --to "Test Case"')
+    assert type(error) is UsageError and "Traceback" not in out
+    assert "unknown project 'Dmo': use one of Demo Project (20)" in str(error)

@@ -177,13 +177,29 @@ def test_unknown_relationship_type_and_id(sandbox_conn: Connection) -> None:
 
 
 def test_bad_project_argument(sandbox_conn: Connection) -> None:
-    """A project that is not an id is a usage error; an unknown one is the server's 404."""
-    with pytest.raises(JamaUsageError, match="project must be a project id"):
-        trace("DEMO", "Requirement", "Test Case")
+    """A project that is neither id, key nor name is a usage error; an unknown id the 404."""
+    with pytest.raises(JamaUsageError, match="project must be a project id, key or name"):
+        trace([20.5], "Requirement", "Test Case")
     with pytest.raises(JamaUsageError, match="no project given"):
         trace([], "Requirement", "Test Case")
     with pytest.raises(NotFoundError):
         trace(77, "Requirement", "Test Case")
+
+
+def test_projects_by_key_or_name(counted: Sandbox) -> None:
+    """A project key or name (any case) traces the same project as its id."""
+    by_id = as_links(trace(20, "Requirement", "Test Case"))
+    for given in ("DEMO", "demo", "Demo Project", ["Demo Project", 20]):
+        assert as_links(trace(given, "Requirement", "Test Case")) == by_id
+
+
+def test_unknown_project_name_lists_the_valid_ones(sandbox_conn: Connection) -> None:
+    """A project name that matches none is one line listing names and ids."""
+    with pytest.raises(JamaUsageError) as caught:
+        trace("Dmo", "Requirement", "Test Case")
+    message = str(caught.value)
+    assert message.startswith("unknown project 'Dmo': use one of ")
+    assert "Demo Project (20)" in message and "\n" not in message
 
 
 def test_no_upstream_items_gives_nan_coverage(counted: Sandbox) -> None:
@@ -227,3 +243,18 @@ def test_offline_from_frames(sandbox: Sandbox, counted: Sandbox) -> None:
     assert counted.stats.requests == 0
     assert as_links(offline) == as_links(online)
     assert offline.matrix.index.tolist() == online.matrix.index.tolist()
+
+
+def test_progress_bars_say_what_they_read(
+    counted: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two bars of a trace are labelled "Reading items" and "Reading relationships"."""
+    import io
+    import sys
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    trace(20, "Requirement", "Test Case")
+    shown = err.getvalue()
+    assert "Reading items:" in shown and "Reading relationships:" in shown
+    assert "Fetching" not in shown

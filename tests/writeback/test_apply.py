@@ -47,9 +47,10 @@ def _audit(folder: Path) -> list[dict[str, Any]]:
 
 
 def test_apply_writes_each_item_once_and_nothing_else(
-    frame: pd.DataFrame, wsb: Sandbox, data_dir: Path
+    frame: pd.DataFrame, wsb: Sandbox, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One PATCH per planned item; every other field of every item stays as it was."""
+    """One PATCH per planned item; every other field of every item stays as it was; an
+    apply that is not interrupted prints nothing (the result is its own display)."""
     before = _items()
     plan = build_plan(_edit(frame))
     wsb.reset_stats()
@@ -57,6 +58,7 @@ def test_apply_writes_each_item_once_and_nothing_else(
     assert result.written == len(plan) > 40
     assert _patches(wsb) == len(plan)
     assert wsb.stats.requests - _patches(wsb) <= 4  # the check and the read-back, a page each
+    assert capsys.readouterr().out == ""
     after = _items()
     planned = {item.id: {c.field: c.new for c in item.fields} for item in plan.items}
     for item_id, old in before.items():
@@ -206,9 +208,10 @@ def test_429_is_retried_and_written_once(frame: pd.DataFrame, wsb: Sandbox) -> N
 
 
 def test_ctrl_c_stops_new_writes_and_reports_what_was_written(
-    frame: pd.DataFrame, wsb: Sandbox, data_dir: Path
+    frame: pd.DataFrame, wsb: Sandbox, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ctrl-C mid-apply: in-flight writes finish, the rest is 'not sent', counts are exact."""
+    """Ctrl-C mid-apply: in-flight writes finish, the rest is 'not sent', counts are exact,
+    and the outcome is printed as one line."""
     edited = frame.copy()
     edited.loc[edited.itemType == "Requirement", "name"] = "renamed"
     with pytest.warns(UserWarning, match="locked by someone else"):  # DEMO-REQ-123
@@ -227,6 +230,8 @@ def test_ctrl_c_stops_new_writes_and_reports_what_was_written(
     renamed = sum(item["fields"]["name"] == "renamed" for item in _items().values())
     assert renamed == written
     assert len([line for line in _audit(data_dir) if line["outcome"] == "written"]) == written
+    assert capsys.readouterr().out == f"ApplyResult: {result.summary()}\n"
+    assert "(interrupted: the rest was not sent)" in result.summary()
 
 
 def test_empty_plan_sends_nothing(frame: pd.DataFrame, wsb: Sandbox) -> None:
@@ -241,3 +246,34 @@ def test_undo_without_writes_is_a_clear_error(frame: pd.DataFrame) -> None:
     result = build_plan(frame).apply(progress=False)
     with pytest.raises(jm.JamaUsageError, match="nothing was written"):
         result.undo()
+
+
+def test_progress_bar_says_writing(
+    frame: pd.DataFrame, wsb: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a terminal, apply() shows a text bar labelled "Writing", not "Fetching"."""
+    import io
+    import sys
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    result = build_plan(_edit(frame)).apply(progress=True)
+    assert result.written > 1
+    assert "Writing:" in err.getvalue() and "Fetching" not in err.getvalue()
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_item_locked_by_someone_else_names_the_user(
+    frame: pd.DataFrame, wsb: Sandbox, lock: bool
+) -> None:
+    """An item locked by another user fails with a message naming them, not only their id."""
+    locked = {i: item for i, item in _items().items() if item["lock"]["locked"]}
+    item_id, item = next(iter(locked.items()))
+    user = jm.request("GET", f"/users/{item['lock']['lockedBy']}").data
+    name = f"{user['firstName']} {user['lastName']}"
+    edited = frame.copy()
+    edited.loc[item_id, "name"] = "renamed while locked"
+    result = build_plan(edited).apply(lock=lock, progress=False)
+    outcome = result.df.loc[item_id]
+    assert outcome.outcome == "failed" and outcome.status == 409
+    assert f"{name} (user {item['lock']['lockedBy']})" in outcome.message

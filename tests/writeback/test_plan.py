@@ -100,11 +100,32 @@ def test_unknown_name_lists_valid_ones(frame: pd.DataFrame) -> None:
 
 
 def test_ids_are_accepted_as_well_as_names(frame: pd.DataFrame) -> None:
-    """An id in a resolved column is written as it is."""
+    """An id in a resolved column is written as it is: as text ("306") or in an object column."""
+    high, low = _option(82, "High"), _option(82, "Low")
+    frame.loc[1003, "priority"] = str(high)  # the column holds text: an id goes in as text
+    frame.loc[1004, "priority"] = f" {low} "
+    ops = _ops(build_plan(frame))
+    assert ops[1003][0]["value"] == high and ops[1004][0]["value"] == low
     frame["priority"] = frame["priority"].astype(object)
-    high = _option(82, "High")
     frame.loc[1003, "priority"] = high
     assert _ops(build_plan(frame))[1003][0]["value"] == high
+
+
+def test_an_int_in_a_resolved_text_column_is_pandas_own_error(frame: pd.DataFrame) -> None:
+    """pandas refuses an int in a resolved (string) column before plan() runs: use "306"."""
+    with pytest.raises(TypeError, match="Invalid value '306' for dtype"):
+        frame.loc[1003, "priority"] = 306
+
+
+def test_option_id_of_another_pick_list_is_refused(frame: pd.DataFrame) -> None:
+    """An option id that is not of the field's pick list is refused, listing names with ids."""
+    other = _option(83, "Test")  # a verification method, not a priority
+    frame.loc[1003, "priority"] = str(other)
+    with pytest.raises(PlanError) as info:
+        build_plan(frame)
+    message = str(info.value)
+    assert f"{other} is not the id of a valid Priority of Requirement items; valid: " in message
+    assert f"High ({_option(82, 'High')})" in message and "\n" not in message
 
 
 def test_users_and_releases_map_back(frame: pd.DataFrame) -> None:
@@ -237,11 +258,45 @@ def test_frame_of_another_project_reads_its_releases(wconn: object) -> None:
     assert _ops(build_plan(other))[row][0]["value"] == target["id"]
 
 
-def test_unresolved_frame_without_item_types_says_how_to_read_it(wconn: object) -> None:
-    """r.df (no resolve, no linked item types) cannot be planned: the error says resolve=True."""
+def test_unresolved_frame_plans_ids_reading_definitions_once(wconn: object, wsb: Sandbox) -> None:
+    """r.df (ids, no names): plan() reads the item types and the pick list once a session."""
+    high = _option(82, "High")
+    jm.client_for("w").names.clear()  # as in a fresh session
     frame = jm.request("GET", "/items", query={"project": 20, "maxResults": 5}).df
+    frame.loc[1003, "priority"] = high
+    wsb.reset_stats()
+    assert _ops(build_plan(frame))[1003] == [
+        {"op": "replace", "path": "/fields/priority", "value": high}
+    ]
+    routes = dict(wsb.stats.by_route)
+    assert set(routes) == {
+        "GET /itemtypes",
+        "GET /picklistoptions/{id}",
+        "GET /picklists/{id}/options",
+    }
+    assert routes["GET /picklistoptions/{id}"] == 1 and routes["GET /picklists/{id}/options"] == 1
+    wsb.reset_stats()
+    build_plan(frame)
+    assert wsb.stats.requests == 0  # kept for the session
+
+
+def test_unresolved_frame_refuses_an_option_of_another_list(wconn: object) -> None:
+    """In r.df too, an option id from another pick list is refused with the valid ones."""
+    frame = jm.request("GET", "/items", query={"project": 20, "maxResults": 5}).df
+    frame.loc[1003, "priority"] = _option(83, "Test")
+    with pytest.raises(PlanError, match=r"is not the id of a valid Priority of Requirement items"):
+        build_plan(frame)
+
+
+def test_frame_of_a_dropped_connection_says_how_to_read_it(wsb: Sandbox) -> None:
+    """r.df whose connection is gone cannot learn its fields: one line saying to read again."""
+    jm.connect("gone", url=wsb.url, username=wsb.username, password=wsb.password)
+    frame = jm.request(
+        "GET", "/items", query={"project": 20, "maxResults": 5}, connection="gone"
+    ).df
+    jm.disconnect("gone")
     frame.loc[1003, "priority"] = 306
-    with pytest.raises(PlanError, match=r"resolve=True"):
+    with pytest.raises(PlanError, match=r"connection 'gone' is gone or changed\): read it again"):
         build_plan(frame)
 
 

@@ -39,7 +39,7 @@ def test_second_baseline_diff_through_the_mirror_costs_no_request(
     b = fresh.take_baseline(PROJECT, "Release")
     m = mirror(path=path)
     first = jm.diff_baselines(a, b, mirror=m)
-    assert first.summary.startswith("1 changed") and len(first.relationships) == 1
+    assert first.summary.startswith("1 item changed") and len(first.relationships) == 1
     kept = m.sql("select id, project, name from baselines order by id")
     assert kept.values.tolist() == [[a, PROJECT, "Review"], [b, PROJECT, "Release"]]
     m.close()

@@ -7,7 +7,8 @@ reads first and stores afterwards, in one transaction (see ``sync``).
 
 Full read of project P, side by side: ``/projects/P`` (the server's clock),
 ``/items?project=P``, ``/relationships?project=P`` (several ``lastId`` chains
-side by side, see ``relpages``), and the lookups (needed after a full read anyway).
+side by side, by the shared keyset paging), and the lookups (needed after a full read
+anyway).
 
 Changes since T (the server time of the previous sync minus ``OVERLAP``):
 ``/abstractitems?project=P&lastActivityDate=T`` (items created or changed),
@@ -31,8 +32,6 @@ from typing import Any
 
 from ..paging import Progress
 from ..response import JamaResponse
-from ..state import session
-from .relpages import read_relationships
 
 __all__ = ["OVERLAP", "Changes", "Lookups", "Reader"]
 
@@ -90,13 +89,18 @@ class Reader:
             self.get(
                 "/items", {"project": project}, all_pages=True, label=f"items of project {project}"
             ),
-            read_relationships(self.get, project, session.settings.page_size),
+            self.get(
+                "/relationships",
+                {"project": project},
+                all_pages=True,
+                label=f"relationships of project {project}",
+            ),
         )
         return Changes(
             project=project,
             server_time=_timestamp(clock),
             items=list(items.data or []),
-            relationships=rels,
+            relationships=list(rels.data or []),
             full=True,
         )
 

@@ -1,26 +1,29 @@
 """A client-side rate limiter, one per connection, shared by all its requests.
 
-Requests get send slots ``1/rate`` seconds apart, in the order they ask
-(``burst`` lets that many go at once after a quiet spell; the default 1 never
-sends faster than the rate, whatever algorithm the server counts with). A 429
-pauses the whole limiter, so concurrent pages back off together instead of
-each tripping the server again: a request whose slot falls inside a pause set
-while it waited takes a new slot after the pause.
+Requests go ``1/rate`` seconds apart, in the order they ask: they queue, and
+only the head of the queue waits for the clock, reading the rate as it waits
+(in steps of at most ``STEP`` seconds, telling ``held`` each time), so a rate
+that rises lets the queue go faster at once instead of after slots reserved at
+the old rate. A 429 pauses
+the whole limiter, so concurrent pages back off together instead of each
+tripping the server again; a pause set while the head waits holds it too.
 
-The rate is read on every request (``jama_magic.pacing`` learns it), so a
-new rate applies at once. ``Window`` bounds the requests in flight by a limit
-that is likewise read on every entry. Both run on one event loop (the I/O
-loop); not thread-safe.
+The rate is read whenever it matters (``jama_magic.pacing`` learns it).
+``Window`` bounds the requests in flight by a limit that is likewise read on
+every entry. Both run on one event loop (the I/O loop); not thread-safe.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
 __all__ = ["TokenBucket", "Window"]
+
+STEP = 0.01  # seconds: how often a waiting head reads the rate again
 
 
 class TokenBucket:
@@ -30,58 +33,69 @@ class TokenBucket:
         self,
         rate: Callable[[], float | None],
         *,
-        burst: int = 1,
+        held: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._rate = rate
+        self._rate, self._held = rate, held
         self._clock, self._sleep = clock, sleep  # injectable for tests
-        self._burst = max(1, burst)
-        self._next = 0.0  # the earliest free slot
+        self._last = -math.inf  # when the last request went
         self._paused_until = 0.0
+        self._tail: asyncio.Future[None] | None = None  # done when the last in queue has gone
         self.waited = 0.0  # seconds spent waiting, for benchmarks and diagnostics
         self.pauses = 0
 
     async def acquire(self) -> float:
-        """Wait for this request's slot; returns the seconds waited."""
-        waited = 0.0
+        """Wait for this request's turn; returns the seconds it was held back (0: none)."""
+        began = self._clock()
+        ahead, mine = self._tail, asyncio.get_running_loop().create_future()
+        self._tail = mine
+        try:
+            queued = ahead is not None and not ahead.done()
+            if ahead is not None and queued:
+                await asyncio.wait([ahead])  # never cancels the one ahead
+            slept = await self._wait_for_slot()
+        finally:
+            _pass_on(ahead, mine)
+            if self._tail is mine:
+                self._tail = None
+        held = self._clock() - began if queued or slept else 0.0
+        self.waited += held
+        return held
+
+    async def _wait_for_slot(self) -> bool:
+        """As the head of the queue: wait until the rate and any pause let it go."""
+        slept = False
         while True:
-            slot, reserved = self._reserve()
-            delay = slot - self._clock()
-            if delay > 0:
-                self.waited += delay
-                waited += delay
-                try:
-                    await self._sleep(delay)
-                except asyncio.CancelledError:
-                    self._release(reserved)
-                    raise
-            if self._paused_until <= slot:
-                return waited
-            # a 429 paused the limiter while we waited: queue again behind the pause
+            now = self._clock()
+            rate = self._rate()
+            slot = max(self._paused_until, self._last + 1.0 / rate if rate else now)
+            if slot <= now:
+                self._last = now
+                return slept
+            if now >= self._paused_until:
+                self._held()  # the rate, not a pause, holds this request back
+            slept = True
+            await self._sleep(min(slot - now, STEP))
 
     def pause(self, seconds: float) -> None:
         """Let no request start for ``seconds`` (after a 429)."""
         self.pauses += 1
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    def _reserve(self) -> tuple[float, float]:
-        """(slot time, the ``_next`` this reservation set), slots in call order."""
-        now = self._clock()
-        earliest = max(now, self._paused_until)
-        rate = self._rate()
-        if not rate:
-            return earliest, self._next
-        interval = 1.0 / rate
-        slot = max(self._next, earliest - (self._burst - 1) * interval, self._paused_until)
-        self._next = slot + interval
-        return slot, self._next
 
-    def _release(self, reserved: float) -> None:
-        # a cancelled request gives its slot back if no later request took one since
-        rate = self._rate()
-        if rate and self._next == reserved:
-            self._next -= 1.0 / rate
+def _pass_on(ahead: asyncio.Future[None] | None, mine: asyncio.Future[None]) -> None:
+    """Let the next in queue go when this one has gone (or, cancelled early, when the one
+    ahead of it has)."""
+
+    def release(_: object = None) -> None:
+        if not mine.done():
+            mine.set_result(None)
+
+    if ahead is not None and not ahead.done():
+        ahead.add_done_callback(release)
+    else:
+        release()
 
 
 class Window:

@@ -9,7 +9,7 @@ import pytest
 import jama_magic
 from jama_magic.client import JamaClient
 from jama_magic.connection import Connection
-from jama_magic.pacing import START_RATE, RateController
+from jama_magic.pacing import START_RATE, UNPROVEN, RateController
 from jama_magic.ratelimit import Window
 
 
@@ -34,47 +34,59 @@ def test_starts_at_ten_without_a_cap_and_at_the_cap_with_one() -> None:
     assert RateController(lambda: 3.0).rate == 3.0
 
 
-def test_raises_while_answers_come_back_without_429() -> None:
-    """Rate-bound answers without 429 raise the rate, to at most twice what was proven."""
+def hold(ctl: RateController, clock: Clock, seconds: float, *, step: float = 0.01) -> None:
+    """The send limiter holds a request back for ``seconds``, telling the controller."""
+    for _ in range(round(seconds / step)):
+        ctl.held()
+        clock.now += step
+    ctl.held()
+
+
+def test_slow_start_grows_sixteenfold_per_round_trip_of_holding() -> None:
+    """Held back by the rate for one round trip (0.1 s here): x16, up to the unproven 80/s."""
     clock = Clock()
     ctl = RateController(clock=clock)
-    rates = []
-    for _ in range(10):  # an answer every 0.1 s: 10 per second proven
-        answer(ctl, clock)
-        rates.append(ctl.rate)
-    assert rates == sorted(rates)
-    assert START_RATE < ctl.rate <= 2 * 10 + 1e-9
+    answer(ctl, clock, waited=False)  # a latency of 0.1 s is known
+    hold(ctl, clock, 0.05)  # half a round trip: x4
+    assert ctl.rate == pytest.approx(4 * START_RATE, rel=0.01)
+    hold(ctl, clock, 0.2)
+    assert ctl.rate == pytest.approx(UNPROVEN)  # nothing answered at that pace yet
 
 
-def test_slow_start_doubles_per_round_trip() -> None:
-    """Fast answers (1 ms round trips): each answer may double the rate."""
+def test_slow_start_goes_past_80_only_at_twice_what_was_answered() -> None:
+    """Beyond 80/s the rate reaches twice the answers of the last round trip per second."""
     clock = Clock()
     ctl = RateController(clock=clock)
-    for _ in range(8):
-        ticket = ctl.ticket(waited=True)
-        clock.now += 0.001
-        ctl.answered(ticket, status=200, latency=0.001)
-    assert ctl.rate >= 8 * START_RATE
+    for _ in range(100):  # an answer every 5 ms (200/s), held back in between
+        clock.now += 0.005
+        ctl.answered(ctl.ticket(waited=True), status=200, latency=0.005)
+        ctl.held()
+    assert 2 * 200 <= ctl.rate <= 2 * 11 / 0.05  # 10 or 11 answers in the last 50 ms
 
 
-def test_does_not_raise_a_rate_nobody_used() -> None:
-    """Answers to requests that did not wait for their slot prove nothing: the rate stays."""
+def test_holding_with_gaps_and_answers_alone_do_not_grow_the_rate() -> None:
+    """Only time spent held back counts: not the gap since the last hold, not answers."""
     clock = Clock()
     ctl = RateController(clock=clock)
+    answer(ctl, clock, waited=False)
+    ctl.held()
+    clock.now += 5.0  # nobody was held in between
+    ctl.held()
     for _ in range(10):
-        answer(ctl, clock, waited=False)
-    assert ctl.rate == START_RATE
+        answer(ctl, clock)
+    assert ctl.rate == pytest.approx(START_RATE, rel=0.05)
 
 
 def test_cuts_on_429_to_what_the_server_accepted() -> None:
-    """A 429 cuts the rate to 0.9 x the answers accepted in the last second (here 5)."""
+    """A first 429 cuts the rate to 0.75 x what the server took in the last second (5):
+    that figure includes the burst the server's bucket held."""
     clock = Clock()
     ctl = RateController(lambda: 40.0, clock=clock)
     for _ in range(5):
         answer(ctl, clock, waited=False)  # 5 accepted within the last 0.5 s
     answer(ctl, clock, 429)
-    assert ctl.rate == pytest.approx(4.5)
-    assert not ctl.slow_start
+    assert ctl.rate == pytest.approx(0.75 * 5)
+    assert not ctl.slow_start and not ctl.measured
 
 
 def test_cuts_at_least_ten_percent() -> None:
@@ -101,15 +113,57 @@ def test_cuts_once_per_round() -> None:
     assert ctl.rate < once
 
 
-def test_after_a_429_it_probes_up_slowly() -> None:
-    """After a cut, rate-bound answers raise the rate by about 5 % per second of them."""
+def busy_second(ctl: RateController, clock: Clock) -> None:
+    """One second of requests held back by the rate, sent and answered at that rate."""
+    for _ in range(round(ctl.rate)):
+        ticket = ctl.ticket(waited=True)
+        clock.now += 1 / ctl.rate
+        ctl.answered(ticket, status=200, latency=0.01)
+
+
+def test_two_429s_around_a_busy_spell_measure_the_limit() -> None:
+    """Between two 429s the server's bucket was empty at both: it took exactly its rate."""
+    clock = Clock()
+    ctl = RateController(clock=clock)
+    answer(ctl, clock, 429)
+    first = ctl.rate
+    sent = 0
+    for _ in range(3):  # 3 s of sending, 7 requests a second
+        for _ in range(7):
+            ctl.answered(ctl.ticket(waited=True), status=200, latency=0.01)
+            clock.now += 1 / 7
+            sent += 1
+    ctl.answered(ctl.ticket(waited=True), status=429, latency=0.01)
+    assert ctl.measured
+    assert ctl.rate == pytest.approx(0.97 * sent / (3 * 7 / 7), rel=0.01) != first
+
+
+def test_a_429_after_an_idle_spell_measures_nothing() -> None:
+    """Requests that did not wait for the rate: the spell was not busy, no measurement."""
+    clock = Clock()
+    ctl = RateController(clock=clock)
+    answer(ctl, clock, 429)
+    for _ in range(10):
+        answer(ctl, clock, waited=False)
+    answer(ctl, clock, 429)
+    assert not ctl.measured
+
+
+def test_after_a_429_it_probes_up_25_percent_a_second_then_2_once_measured() -> None:
+    """After a cut, rate-bound answers raise the rate by about 25 % per second of them
+    while the limit is unmeasured, and by about 2 % once two 429s measured it."""
     clock = Clock()
     ctl = RateController(clock=clock)
     answer(ctl, clock, 429)
     cut = ctl.rate
-    for _ in range(int(cut)):  # one second's worth of answers at that rate
-        answer(ctl, clock)
-    assert cut < ctl.rate < cut * 1.1
+    busy_second(ctl, clock)
+    assert cut * 1.2 < ctl.rate < cut * 1.3
+    busy_second(ctl, clock)
+    ctl.answered(ctl.ticket(waited=True), status=429, latency=0.01)
+    assert ctl.measured
+    measured = ctl.rate
+    busy_second(ctl, clock)
+    assert measured * 1.01 < ctl.rate < measured * 1.03
 
 
 def test_never_exceeds_the_cap() -> None:
@@ -126,8 +180,8 @@ def test_a_new_cap_applies_at_once() -> None:
     cap: list[float | None] = [None]
     clock = Clock()
     ctl = RateController(lambda: cap[0], clock=clock)
-    for _ in range(4):
-        answer(ctl, clock)
+    answer(ctl, clock, waited=False)
+    hold(ctl, clock, 0.1)
     assert ctl.rate > START_RATE
     cap[0] = 2.0
     assert ctl.rate == 2.0
@@ -191,4 +245,4 @@ def test_a_cut_leaves_out_time_spent_paused() -> None:
     for _ in range(5):
         answer(ctl, clock, waited=False)
     answer(ctl, clock, 429)  # the last second: 0.4 s paused, 5 answers in 0.6 s
-    assert ctl.rate == pytest.approx(0.9 * 5 / 0.6)
+    assert ctl.rate == pytest.approx(0.75 * 5 / 0.6)

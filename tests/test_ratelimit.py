@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 import pytest
 
@@ -43,12 +42,21 @@ def test_sequential_requests_are_spaced_one_interval_apart() -> None:
     assert times == [0.0, 0.1, 0.2, 0.3, 0.4]
 
 
-def test_concurrent_waiters_get_distinct_slots_in_call_order() -> None:
-    """Concurrent acquirers reserve successive slots: no two share one."""
-    limiter = TokenBucket(lambda: 10.0)
-    slots = [limiter._reserve()[0] for _ in range(4)]
-    gaps = [round(b - a, 6) for a, b in itertools.pairwise(slots)]
-    assert gaps == [0.1, 0.1, 0.1]
+def test_concurrent_waiters_go_one_interval_apart_in_call_order() -> None:
+    """Concurrent acquirers queue: each goes one interval after the one before it."""
+    clock = FakeClock()
+    limiter = bucket(10.0, clock)
+    went: list[tuple[int, float]] = []
+
+    async def one(n: int) -> None:
+        await limiter.acquire()
+        went.append((n, round(clock.now, 6)))
+
+    async def scenario() -> None:
+        await asyncio.gather(*(one(n) for n in range(4)))
+
+    asyncio.run(scenario())
+    assert went == [(0, 0.0), (1, 0.1), (2, 0.2), (3, 0.3)]
 
 
 def test_no_limit_never_waits() -> None:
@@ -74,50 +82,75 @@ def test_pause_holds_back_requests_with_and_without_a_limit() -> None:
         assert asyncio.run(scenario()) >= 2.0
 
 
-def test_a_pause_set_while_waiting_moves_the_waiter_behind_it() -> None:
-    """A request that reserved a slot before a 429 pause still waits the pause out."""
-    limiter = TokenBucket(lambda: 10.0)
-    slot, _ = limiter._reserve()
-    limiter.pause(5.0)
-    second, _ = limiter._reserve()
-    assert second >= slot + 4.9
-    assert limiter._paused_until > slot  # acquire() re-queues instead of going at `slot`
+def test_a_pause_set_while_waiting_holds_the_waiter_too() -> None:
+    """A request already waiting for its turn when a 429 pauses the limiter waits it out."""
+    clock = FakeClock()
+    limiter = bucket(10.0, clock)
 
-
-def test_cancelled_waiter_gives_its_slot_back() -> None:
-    """Cancelling the last waiter frees its slot for the next request."""
-
-    async def scenario() -> tuple[float, float]:
-        limiter = TokenBucket(lambda: 1.0)
+    async def scenario() -> float:
         await limiter.acquire()
-        before = limiter._next
         waiter = asyncio.ensure_future(limiter.acquire())
-        await asyncio.sleep(0.01)
+        while clock.now < 0.05:
+            await asyncio.sleep(0)
+        limiter.pause(5.0)
+        await waiter
+        return clock.now
+
+    assert asyncio.run(scenario()) >= 5.0
+
+
+def test_cancelled_waiter_gives_its_turn_back() -> None:
+    """Cancelling a waiting request lets the next one go when it would have gone."""
+    clock = FakeClock()
+    limiter = bucket(10.0, clock)
+
+    async def scenario() -> float:
+        await limiter.acquire()
+        waiter = asyncio.ensure_future(limiter.acquire())
+        await asyncio.sleep(0)
         waiter.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiter
-        return before, limiter._next
+        await limiter.acquire()
+        return round(clock.now, 6)
 
-    before, after = asyncio.run(scenario())
-    assert after == pytest.approx(before)
-
-
-def test_rate_changes_apply_to_the_next_request() -> None:
-    """The rate is read per request, so changing the setting takes effect at once."""
-    rate = [10.0]
-    limiter = TokenBucket(lambda: rate[0])
-    a, _ = limiter._reserve()
-    rate[0] = 2.0
-    b, _ = limiter._reserve()
-    c, _ = limiter._reserve()
-    assert round(b - a, 6) == 0.1
-    assert round(c - b, 6) == 0.5
+    assert asyncio.run(scenario()) <= 0.1
 
 
-def test_burst_lets_requests_go_together_after_a_quiet_spell() -> None:
-    """burst=3 lets three requests start at once, then the rate applies."""
+def test_a_rate_that_rises_lets_a_waiting_request_go_at_once() -> None:
+    """The waiting head reads the rate as it waits: 1/s raised to 10/s after 50 ms lets it go
+    at 0.1 s, not at 1 s (no slot reserved at the old rate)."""
     clock = FakeClock()
-    clock.now = 100.0
-    times = asyncio.run(send_times(bucket(10.0, clock, burst=3), clock, 5))
-    assert times[:3] == [100.0, 100.0, 100.0]
-    assert times[3] > 100.0
+    rate = [1.0]
+    limiter = TokenBucket(lambda: rate[0], clock=clock, sleep=clock.sleep)
+
+    async def scenario() -> float:
+        await limiter.acquire()
+        waiter = asyncio.ensure_future(limiter.acquire())
+        while clock.now < 0.05:
+            await asyncio.sleep(0)
+        rate[0] = 10.0
+        await waiter
+        return clock.now
+
+    assert asyncio.run(scenario()) == pytest.approx(0.1, abs=0.011)
+
+
+def test_held_is_told_while_the_rate_holds_a_request_back_not_while_paused() -> None:
+    """``held`` hears of every wait for the rate (the controller's slow start grows on it)."""
+    clock = FakeClock()
+    holds: list[float] = []
+    limiter = TokenBucket(
+        lambda: 10.0, held=lambda: holds.append(clock.now), clock=clock, sleep=clock.sleep
+    )
+
+    async def scenario() -> None:
+        await limiter.acquire()
+        await limiter.acquire()  # waits 0.1 s for the rate
+        count = len(holds)
+        limiter.pause(1.0)
+        await limiter.acquire()  # waits 1 s for the pause: no holds
+        assert len(holds) == count
+
+    asyncio.run(scenario())
+    assert holds and all(0.0 <= t < 0.1 for t in holds)

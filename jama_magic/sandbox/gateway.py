@@ -4,8 +4,9 @@ before the API code runs.
 For every request it counts, rejects ``//`` paths, maps
 ``/rest/{v1,latest,labs}/...`` onto the API routes, reads the whole request body
 first (as nginx does, so a write slowed by latency or a ``slow`` fault is still
-applied when the client has given up waiting), applies latency, scheduled
-and random faults and the rate limit (data calls only; the token endpoint only
+applied when the client has given up waiting), applies the rate limit (at the
+door, as gateways do: a request over the limit is answered 429 at once, without
+the latency), latency, scheduled and random faults (data calls only; the token endpoint only
 gets faults scheduled with a ``path_prefix`` starting ``/oauth``), checks Basic
 or Bearer auth, and serves ``POST /rest/oauth/token``.
 """
@@ -84,16 +85,16 @@ class Gateway:
     async def _api(self, scope: Scope, receive: Receive, send: Send, inner: str) -> None:
         controls = self.controls
         receive = await _buffered(receive)
+        matched, kind = controls.faults.next_scheduled(scope["method"], inner)
+        if kind is None and not controls.bucket.allow():
+            # the limiter stands at the door: it answers at once, without the latency
+            controls.counters.rate_limited()
+            await _send(self._too_many(None), scope, receive, send)
+            return
         if controls.latency > 0:
             await asyncio.sleep(controls.latency)
-        matched, kind = controls.faults.next_scheduled(scope["method"], inner)
-        if kind is None:
-            if not controls.bucket.allow():
-                controls.counters.rate_limited()
-                await _send(self._too_many(None), scope, receive, send)
-                return
-            if not matched:
-                kind = controls.faults.random_fault()
+        if kind is None and not matched:
+            kind = controls.faults.random_fault()
         inner_scope = {**scope, "path": inner, "raw_path": inner.encode(), "root_path": ""}
 
         async def serve(send_to: Send) -> None:

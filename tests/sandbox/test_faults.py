@@ -125,6 +125,19 @@ def test_rate_limit_without_retry_after_sends_no_header() -> None:
         assert limited and "Retry-After" not in limited[0].headers
 
 
+def test_rate_limit_answers_at_the_door_without_the_latency() -> None:
+    """Over the limit, the 429 comes at once, as from a gateway; a served request waits the
+    latency (2 s here)."""
+    with Sandbox(items=40, rate_limit=0.2, latency=2.0) as sb:  # a token per 5 s
+        began = time.monotonic()
+        assert _get(sb).status_code == 200
+        served = time.monotonic() - began
+        began = time.monotonic()
+        assert _get(sb).status_code == 429
+        refused = time.monotonic() - began
+    assert served >= 2.0 > refused * 2
+
+
 def test_fault_rate_one_always_faults() -> None:
     """fault_rate=1 with one kind faults every data request."""
     with Sandbox(items=40, fault_rate=1.0, fault_kinds=("504",)) as sb:

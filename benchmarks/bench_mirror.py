@@ -343,8 +343,8 @@ def _section(big: dict[str, Any], small: dict[str, Any], argv: list[str]) -> lis
         "their text as `<name>@timestamp`), so it skips the flattening, the per-value type "
         "scans, the date parsing and the per-row name lookups (each distinct id is looked up "
         "once). What it still pays that `to_dataframe` is handed for free: every text value "
-        "made a Python string (DuckDB to Python), the test-case steps' JSON parsed back into "
-        "lists of dicts, and the per-row lists of multi-select names.",
+        "made a Python string (DuckDB to Python), and the test-case steps and multi-select "
+        "ids parsed back from JSON into Python lists and dicts (one parse per column).",
     ]
     return lines
 

@@ -587,9 +587,10 @@ def test_missing_values_are_na_everywhere(dataset: Any) -> None:
 
 
 def _typed_tree(rows: list[dict[str, Any]]) -> Any:
-    """``flatten_rows(rows)`` plus a typed array for every int, bool or text column, as the
-    mirror reads them from DuckDB."""
+    """``flatten_rows(rows)`` plus a typed array for every int, bool or text column, and the
+    dates of a column whose every text parsed (``parse_dates``), as the mirror reads them."""
     from jama_magic.frames.columns import flatten_rows
+    from jama_magic.frames.dtypes import parse_dates
 
     tree = flatten_rows(rows)
     for path, values in tree.flat():
@@ -600,6 +601,9 @@ def _typed_tree(rows: list[dict[str, Any]]) -> Any:
             tree.typed[path] = (
                 array if array.isna().any() or dtype == "string" else array.to_numpy()
             )
+        dates = parse_dates(values) if kinds == {str} else None
+        if dates is not None and dates.notna().sum() == len(values) - values.count(None):
+            tree.typed[path] = dates.array
     return tree
 
 
@@ -612,10 +616,34 @@ def test_typed_columns_give_the_same_frame(
     rows = [*page["data"], all_fields["data"]]
     for index, row in enumerate(rows):  # ints (one missing) where STRING is declared
         row["fields"]["name"] = index or None
+        row["fields"]["when"] = f"2024-01-{index + 1:02d}"  # dates of a field without a type
     rows[1]["fields"]["empty"] = None  # a column with no value at all
     for resolve in (False, True):
         kw: dict[str, Any] = {"linked": _linked(), "links": page["links"], "resolve": resolve}
         expected = to_dataframe(copy.deepcopy(rows), names=FakeNames(item_types), **kw)
-        found = frame_from_tree(_typed_tree(rows), names=FakeNames(item_types), **kw)
+        tree = _typed_tree(rows)
+        assert {tree.typed[p].dtype.kind for p in ("createdDate", "fields.when")} == {"M"}
+        found = frame_from_tree(tree, names=FakeNames(item_types), **kw)
         pd.testing.assert_frame_equal(found, expected)
         assert found.attrs == expected.attrs
+
+
+def test_parse_dates_reads_dates_as_the_view_does() -> None:
+    """parse_dates reads each date as to_datetime reads a column of them, NaT for a value that is
+    no date, no real day or finer than microseconds; None when the first value is no date."""
+    from jama_magic.frames.dtypes import parse_dates
+
+    good = [
+        "2024-01-15",
+        "2024-01-15T10:00:00.000+0000",
+        "2024-01-15 10:00:00+02:00",
+        "2024-01-15T10:00Z",
+        "2024-01-15T10:00:00.123456-0530",
+        None,
+    ]
+    expected = pd.to_datetime(good, format="ISO8601", utc=True)
+    pd.testing.assert_index_equal(parse_dates(good), expected)
+    odd = parse_dates(["2024-01-15", "2024-02-30", "2024-01-15T10:00:00.1234567Z", "soon", 2024])
+    assert list(odd.isna()) == [False, True, True, True, True]
+    assert parse_dates(["soon", "2024-01-15"]) is None
+    assert parse_dates([None, None]) is None

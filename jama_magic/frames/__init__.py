@@ -4,7 +4,8 @@ The entry point is :func:`to_dataframe` (see :mod:`jama_magic.frames.dataframe`)
 :func:`frame_from_tree` for rows kept flat elsewhere (the mirror's columns);
 the other modules are its steps: ``columns`` (flattening), ``fields`` (what a
 column means), ``tables`` (layout), ``dtypes`` (typed arrays), ``resolve``
-(ids as names) and ``richtext`` (HTML as text). ``origin`` is what a frame
+(ids as names; ``typedrefs`` the same over typed arrays) and ``richtext``
+(HTML as text). ``origin`` is what a frame
 remembers of where it came from (for ``df.jama.plan()``).
 """
 

@@ -25,8 +25,9 @@ class Column:
     ``fieldType`` when known (plus ``"NAME"`` once ids were resolved),
     ``ref`` the kind of object the values point to (``"users"``...).
     ``typed``, when set, holds the same values as an array already typed by
-    storage (``int64``/``Int64``, ``bool``/``boolean``, ``string``), as the
-    mirror reads them from DuckDB: the dtype rules and name resolution then
+    storage (``int64``/``Int64``, ``bool``/``boolean``, ``string``, or
+    ``datetime64[us, UTC]`` for ISO dates parsed as ``to_datetime`` would), as
+    the mirror reads them from DuckDB: the dtype rules and name resolution then
     work on the array instead of on every value. A step that changes
     ``values`` drops it.
     """

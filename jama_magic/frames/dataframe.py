@@ -109,7 +109,7 @@ def frame_from_tree(
         columns = resolve_columns(columns, linked=linked, names=names, index=table.index)
     if text:
         columns = [_as_text(column) for column in columns]
-    return _frame(table.index, _unique(columns))
+    return _frame(table, _unique(columns))
 
 
 def with_items(
@@ -213,11 +213,11 @@ def _unique(columns: Iterable[Column]) -> list[Column]:
     return unique
 
 
-def _frame(index: list[Any] | None, columns: list[Column]) -> pandas.DataFrame:
+def _frame(table: Table, columns: list[Column]) -> pandas.DataFrame:
     import pandas as pd
 
     data = {column.name: _plain_array(column_array(column)) for column in columns}
-    frame_index = None if index is None else pd.Index(_plain_array(column_array(_ids(index))))
+    frame_index = None if table.index is None else pd.Index(_plain_array(column_array(_ids(table))))
     frame: pandas.DataFrame = pd.DataFrame(data, index=frame_index, copy=False)
     if frame_index is not None:
         frame.index.name = "id"
@@ -226,8 +226,8 @@ def _frame(index: list[Any] | None, columns: list[Column]) -> pandas.DataFrame:
     return frame
 
 
-def _ids(index: list[Any]) -> Column:
-    return Column(name="id", values=index, source="id")
+def _ids(table: Table) -> Column:
+    return Column(name="id", values=table.index or [], source="id", typed=table.index_typed)
 
 
 def _plain_array(array: Any) -> Any:

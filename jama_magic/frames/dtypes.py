@@ -19,19 +19,22 @@ A column whose values do not fit its declared type (a changed item type, a
 quirk of the server) falls back to inference rather than failing.
 
 A column that comes with a ``typed`` array (the mirror's DuckDB columns) gets
-the same result from the array's dtype, without looking at every value; a
-case the array cannot answer (an all-empty column, ints where text is
+the same result from the array's dtype, without looking at every value (a
+``datetime64[us, UTC]`` array is a column of dates already parsed); a case the
+array cannot answer (an all-empty column, ints or dates where text is
 declared) takes the path of the values.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from .columns import Column
 
-__all__ = ["column_array", "infer_array"]
+__all__ = ["column_array", "infer_array", "parse_dates"]
 
 _INT_TYPES = frozenset(
     {
@@ -47,8 +50,13 @@ _INT_TYPES = frozenset(
 _KEEP_TYPES = frozenset(
     {"MULTI_LOOKUP", "STEPS", "STRING", "TEXT", "URL_STRING", "ROLLUP", "CALCULATED", "NAME"}
 )
+_RULED = _INT_TYPES | _KEEP_TYPES | {"BOOLEAN", "DATE"}
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+# The same with at most microseconds (more digits make pandas read a column in nanoseconds).
+_DATETIME_US = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
 _NONE = type(None)
 
@@ -142,9 +150,31 @@ def _bool_array(values: list[Any]) -> Any:
 
 def _all_dates(values: list[Any]) -> bool:
     match = _DATETIME.fullmatch
-    present = [value for value in values if value is not None]
     # The first value is checked alone so that text columns are rejected cheaply.
-    return bool(present) and bool(match(present[0])) and all(map(match, present))
+    if not _first_matches(values, match):
+        return False
+    return all(map(match, (value for value in values if value is not None)))
+
+
+def _first_matches(values: Sequence[Any], match: Any) -> bool:
+    first = next((value for value in values if value is not None), None)
+    return type(first) is str and bool(match(first))
+
+
+def parse_dates(values: Sequence[Any]) -> Any:
+    """Each value that a column of dates holds, parsed as the DataFrame view parses such a
+    column (``datetime64[..., UTC]``), ``NaT`` for the others (not a date, more than
+    microseconds, not a real day or time); None when the first value is no date.
+
+    For data kept elsewhere (the mirror stores these with the text): a column whose every
+    value parsed is then read as these dates, without parsing the text again."""
+    import pandas as pd
+
+    match = _DATETIME_US.fullmatch
+    if not _first_matches(values, match):
+        return None
+    dates: list[Any] = [value if type(value) is str and match(value) else None for value in values]
+    return pd.to_datetime(dates, format="ISO8601", utc=True, errors="coerce")
 
 
 def _datetimes(values: list[Any]) -> Any:
@@ -160,15 +190,35 @@ def _from_typed(column: Column) -> Any:
     """``column_array`` read from ``column.typed``; None when only the values can say."""
     import pandas as pd
 
-    array, field_type = column.typed, column.field_type
-    kind = array.dtype.kind
+    array, kind = column.typed, column.typed.dtype.kind
+    # A field type without a rule of its own (TEST_CASE_STATUS...) is typed by its values.
+    field_type = column.field_type if column.field_type in _RULED else None
     if kind == "i" and (field_type is None or field_type in _INT_TYPES):
         return array
     if kind == "b" and field_type in (None, "BOOLEAN"):
         return array
+    if kind == "M":  # dates parsed before (parse_dates), in the unit of this pandas
+        return _in_text_unit(array) if field_type in (None, "DATE") else None
     # An all-empty column takes the values' path (an object column of <NA>).
-    if array.dtype != "string" or not pd.notna(array).any():
+    if array.dtype != "string" or pd.isna(array).all():
         return None
     if field_type == "DATE" or (field_type is None and _all_dates(column.values)):
         return _datetimes(column.values)
     return array if field_type is None or field_type in _KEEP_TYPES else None
+
+
+def _in_text_unit(array: Any) -> Any:
+    from pandas.errors import OutOfBoundsDatetime
+
+    try:
+        return array.as_unit(_text_unit())
+    except OutOfBoundsDatetime:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _text_unit() -> str:
+    """The unit of dates read from text: microseconds in pandas 3, nanoseconds in pandas 2."""
+    import pandas as pd
+
+    return str(pd.to_datetime(["2000-01-01"], format="ISO8601", utc=True).unit)

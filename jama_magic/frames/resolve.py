@@ -21,9 +21,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from itertools import chain
 from typing import Any, Protocol
 
 from .columns import Column
+from .typedrefs import (
+    resolved_per_row_typed,
+    resolved_typed,
+    typed_ids,
+    typed_ids_per_kind,
+    typed_ints,
+)
 
 __all__ = ["LOOKUP_KINDS", "NameSource", "display_name", "resolve_columns"]
 
@@ -123,9 +131,19 @@ def _add_row_kinds(wanted: dict[str, set[int]], columns: list[Column]) -> None:
     """The ids of columns with a kind per row (``parent``), added under each row's kind."""
     for column in columns:
         if column.refs is not None:
-            for kind, value in zip(column.refs, column.values, strict=True):
-                if kind is not None and type(value) is int:
-                    wanted.setdefault(kind, set()).add(value)
+            for kind, ids in _ids_per_kind(column).items():
+                wanted.setdefault(kind, set()).update(ids)
+
+
+def _ids_per_kind(column: Column) -> dict[str, set[int]]:
+    refs = column.refs or []
+    if typed_ints(column):
+        return typed_ids_per_kind(column)
+    found: dict[str, set[int]] = {}
+    for kind, value in zip(refs, column.values, strict=True):
+        if kind is not None and type(value) is int:
+            found.setdefault(kind, set()).add(value)
+    return found
 
 
 def _own_keys(
@@ -143,6 +161,8 @@ def _resolved_per_row(column: Column, tables: Mapping[str, dict[int, str]]) -> C
     """A column whose rows point to different kinds (``parent``): each row by its own kind."""
     if not any(tables.get(kind or "") for kind in set(column.refs or ())):
         return column
+    if typed_ints(column):
+        return resolved_per_row_typed(column, tables)
     values = [
         None if value is None else (tables.get(kind or "") or {}).get(value) or str(value)
         for kind, value in zip(column.refs or (), column.values, strict=True)
@@ -154,26 +174,15 @@ def _ids_by_kind(columns: list[Column]) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {}
     for column in columns:
         if column.ref is not None:
-            found = _typed_ids(column.typed) if _typed_ints(column) else _ids(column.values)
+            found = typed_ids(column.typed) if typed_ints(column) else _ids(column.values)
             wanted.setdefault(column.ref, set()).update(found)
     return wanted
 
 
-def _typed_ints(column: Column) -> bool:
-    return column.typed is not None and column.typed.dtype.kind == "i"
-
-
-def _typed_ids(typed: Any) -> set[int]:
-    import pandas as pd
-
-    return {int(value) for value in pd.unique(typed[pd.notna(typed)])}
-
-
 def _ids(values: list[Any]) -> set[int]:
     found = {value for value in values if type(value) is int}
-    for value in values:
-        if type(value) is list:
-            found.update(part for part in value if type(part) is int)
+    parts = chain.from_iterable(value for value in values if type(value) is list)
+    found.update(part for part in parts if type(part) is int)
     return found
 
 
@@ -219,15 +228,26 @@ def _resolved(column: Column, tables: Mapping[str, dict[int, str]]) -> Column:
     table = tables.get(column.ref or "")
     if not table:
         return column
-    if _typed_ints(column):
-        return _resolved_typed(column, table)
+    if typed_ints(column):
+        return resolved_typed(column, table)
     if any(type(value) is list for value in column.values):
-        values = [_name(value, table) for value in column.values]
+        values = _list_names(column.values, table)
     else:
         # The common case (one id per cell) without a call per value.
         get = table.get
         values = [None if v is None else get(v) or str(v) for v in column.values]
     return replace(column, values=values, field_type="NAME")
+
+
+def _list_names(values: list[Any], table: Mapping[int, str]) -> list[Any]:
+    """``_name`` of each value, with the one-level lists of ids (multi-select) inlined."""
+    get = table.get
+    return [
+        [get(part) or str(part) if type(part) is int else _name(part, table) for part in value]
+        if type(value) is list
+        else _name(value, table)
+        for value in values
+    ]
 
 
 def _name(value: Any, table: Mapping[int, str]) -> Any:
@@ -236,19 +256,3 @@ def _name(value: Any, table: Mapping[int, str]) -> Any:
     if type(value) is list:
         return [_name(part, table) for part in value]
     return table.get(value) or str(value)
-
-
-def _resolved_typed(column: Column, table: Mapping[int, str]) -> Column:
-    """``_resolved`` for a typed column of ids: each distinct id looked up once."""
-    import numpy as np
-    import pandas as pd
-
-    array = pd.array(column.typed)
-    missing = np.asarray(array.isna())
-    ids = array.to_numpy(dtype="int64", na_value=0)
-    where, distinct = pd.factorize(ids)
-    names = np.array([table.get(int(i)) or str(int(i)) for i in distinct], dtype=object)
-    values = names[where]
-    values[missing] = None
-    typed = pd.array(values, dtype="string")
-    return replace(column, values=values.tolist(), typed=typed, field_type="NAME")

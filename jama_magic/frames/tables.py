@@ -66,10 +66,12 @@ _PARENT_PATHS = {
 
 @dataclass(frozen=True, kw_only=True)
 class Table:
-    """Ordered columns plus the ``id`` values for the index (None: a plain range index)."""
+    """Ordered columns plus the ``id`` values for the index (None: a plain range index);
+    ``index_typed``: the ids as a typed array when the caller had one (``Column.typed``)."""
 
     index: list[Any] | None
     columns: list[Column]
+    index_typed: Any = None
 
 
 def item_table(
@@ -82,7 +84,7 @@ def item_table(
     top_columns = _top_columns(top, links, tree.typed, items=True)
     field_columns = _field_columns(fields, defs, links, tree.typed)
     merged = _merge_repeats(top_columns, field_columns, index)
-    return Table(index=index, columns=_ordered(merged))
+    return Table(index=index, columns=_ordered(merged), index_typed=_typed_index(index, tree))
 
 
 def generic_table(tree: ColumnTree, *, links: Mapping[str, Any] | None) -> Table:
@@ -90,7 +92,7 @@ def generic_table(tree: ColumnTree, *, links: Mapping[str, Any] | None) -> Table
     top = dict(tree.flat())
     index = _index(top)
     columns = _top_columns(top, links, tree.typed, items=False)
-    return Table(index=index, columns=list(columns.values()))
+    return Table(index=index, columns=list(columns.values()), index_typed=_typed_index(index, tree))
 
 
 def _index(top: dict[str, list[Any]]) -> list[Any] | None:
@@ -99,6 +101,10 @@ def _index(top: dict[str, list[Any]]) -> list[Any] | None:
         return None
     del top["id"]
     return ids
+
+
+def _typed_index(index: list[Any] | None, tree: ColumnTree) -> Any:
+    return None if index is None else tree.typed.get("id")
 
 
 def _top_columns(
@@ -111,7 +117,7 @@ def _top_columns(
     columns: dict[str, Column] = {}
     renames = _RENAMES if items else {}
     if items:
-        _add_parent(top, columns)
+        _add_parent(top, typed, columns)
     for path, values in top.items():
         if items and path.startswith("resources."):
             continue
@@ -120,13 +126,21 @@ def _top_columns(
     return columns
 
 
-def _add_parent(top: dict[str, list[Any]], columns: dict[str, Column]) -> None:
-    found = [(top.pop(path), kind) for path, kind in _PARENT_PATHS.items() if path in top]
-    if not found:
+def _add_parent(
+    top: dict[str, list[Any]], typed: Mapping[str, Any], columns: dict[str, Column]
+) -> None:
+    paths = [path for path in _PARENT_PATHS if path in top]
+    if not paths:
         return
-    values, refs = _first_parent(found)
+    values, refs = _first_parent([(top.pop(path), _PARENT_PATHS[path]) for path in paths])
     # An item or the project: each row keeps its kind, so resolving names each correctly.
-    columns["parent"] = Column(name="parent", values=values, source="location.parent", refs=refs)
+    columns["parent"] = Column(
+        name="parent",
+        values=values,
+        source="location.parent",
+        refs=refs,
+        typed=_typed_parent([typed.get(path) for path in paths]),
+    )
 
 
 def _first_parent(
@@ -140,6 +154,20 @@ def _first_parent(
             if values[row] is None and value is not None:
                 values[row], refs[row] = value, kind
     return values, refs
+
+
+def _typed_parent(arrays: list[Any]) -> Any:
+    """``_first_parent``'s values as one typed array, when every path has typed ids."""
+    if any(array is None or array.dtype.kind != "i" for array in arrays):
+        return None
+    import pandas as pd
+
+    parents = pd.array(arrays[0], dtype="Int64", copy=True)
+    for more in arrays[1:]:
+        gaps = parents.isna()
+        parents[gaps] = pd.array(more, dtype="Int64")[gaps]
+    # As storage types it: int64 unless some row has no parent.
+    return parents if parents.isna().any() else parents.to_numpy(dtype="int64")
 
 
 def _plain_column(
@@ -211,12 +239,25 @@ def _raw_named(column: Column) -> Column:
 
 
 def _agree(first: list[Any], second: list[Any]) -> bool:
+    if first == second:  # the common case, in one comparison
+        return True
     return all(a is None or b is None or a == b for a, b in zip(first, second, strict=True))
 
 
 def _filled(twin: Column, column: Column) -> Column:
+    label = twin.label or column.label
+    if not _has_gaps(twin):  # nothing to fill: the column stays as it is, typed array and all
+        return replace(twin, label=label)
     values = [a if a is not None else b for a, b in zip(twin.values, column.values, strict=True)]
-    return replace(twin, values=values, label=twin.label or column.label, typed=None)
+    return replace(twin, values=values, label=label, typed=None)
+
+
+def _has_gaps(column: Column) -> bool:
+    if column.typed is not None:
+        import pandas as pd
+
+        return bool(pd.isna(column.typed).any())
+    return any(value is None for value in column.values)
 
 
 def _ordered(merged: tuple[dict[str, Column], list[Column]]) -> list[Column]:

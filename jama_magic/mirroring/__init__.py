@@ -8,7 +8,9 @@ first time all of it, later only what changed) and returns a :class:`Mirror`;
 ``items``            one row per item: ``id``, ``project``, ``itemType``, the
                      DataFrame view's flattened columns (top-level paths such as
                      ``documentKey`` or ``location.parent.item``; fields by their
-                     raw key, ``status`` or ``severity$43``), ``fields`` as JSON
+                     raw key, ``status`` or ``severity$43``), ``fields`` as JSON;
+                     a text column of dates also parsed, as ``<name>@timestamp``
+                     (``TIMESTAMPTZ``, NULL where the text is no date)
 ``relationships``    ``id``, ``project``, ``fromItem``, ``toItem``,
                      ``relationshipType``, ``suspect``
 ``item_types``,      ``id``, a display name (``display``/``name``), a key column,
@@ -21,6 +23,7 @@ first time all of it, later only what changed) and returns a :class:`Mirror`;
 ``baselines``        baselines read once by ``jm.diff_baselines(..., mirror=m)``:
                      ``id``, ``project``, ``name``, the snapshot as JSON
 ``item_columns``     which column holds which dotted path of the Jama item
+                     (``dates``: its ``@timestamp`` column, if any)
 ===================  =============================================================
 """
 

@@ -1,4 +1,4 @@
-"""Items as flat columns in DuckDB, and back as the flattened columns of the DataFrame view.
+"""Items as flat columns in DuckDB (``itemread`` reads them back for the DataFrame view).
 
 Writing: the items are flattened column-wise exactly as the DataFrame view
 does (``flatten_rows``); each dotted path (``documentKey``,
@@ -10,13 +10,17 @@ A column is ``BIGINT``, ``BOOLEAN``, ``DOUBLE`` or ``VARCHAR`` when its values
 allow, else ``JSON`` (lists, objects, mixed values), so every value reads back
 exactly as it came.
 
+Dates stay text (as Jama sent them) and are also kept parsed: a ``VARCHAR``
+column whose values look like dates (``createdDate``, a DATE field) gets a
+``TIMESTAMPTZ`` column beside it, ``<name>@timestamp`` (recorded in
+``item_columns.dates``), holding each row's date parsed as the DataFrame view
+parses it (``frames.dtypes.parse_dates``), NULL where the text is no such date.
+Reading then takes the dates from there instead of parsing the text again.
+
 The view's column order is the order in which paths first appear, row after
 row. Each row's *shape* (its keys and nesting, values left out) is stored once
 in ``item_shapes``; replaying the shapes in the order of their first row
 rebuilds that order without touching the rows.
-
-Reading: one ``SELECT`` of the paths' columns, ordered by id (the order of
-``GET /items?project=``), filled into a ``ColumnTree`` for ``frame_from_tree``.
 """
 
 from __future__ import annotations
@@ -26,17 +30,19 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..frames.columns import ColumnTree, flatten_rows
+from ..frames.columns import flatten_rows
+from ..frames.dtypes import parse_dates
 from .db import one, quote, rows, run
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["delete_items", "digest", "read_tree", "write_items"]
+__all__ = ["delete_items", "digest", "write_items"]
 
 _BOOKKEEPING = frozenset({"_shape", "_digest", "fields"})
 _ITEM_COLUMNS = "select column_name from information_schema.columns where table_name = 'items'"
 _TYPES = {int: "BIGINT", bool: "BOOLEAN", float: "DOUBLE", str: "VARCHAR"}
+_KNOWN = "select path, name, sql_type from item_columns"
 
 
 def write_items(con: duckdb.DuckDBPyConnection, items: Sequence[Mapping[str, Any]]) -> None:
@@ -47,9 +53,9 @@ def write_items(con: duckdb.DuckDBPyConnection, items: Sequence[Mapping[str, Any
     tree = flatten_rows(items)
     columns = dict(tree.flat())
     names = _ensure_columns(con, columns)
-    batch = {
-        names[path]: _sql_values(values, _type_of(con, path)) for path, values in columns.items()
-    }
+    types = {path: _type_of(con, path) for path in columns}
+    batch = {names[path]: _sql_values(values, types[path]) for path, values in columns.items()}
+    batch.update(_dates(con, columns, types))
     batch["_shape"] = shapes
     batch["fields"] = [_json(item.get("fields")) for item in items]
     batch["_digest"] = [digest(item) for item in items]
@@ -96,8 +102,8 @@ def _skeleton(row: Mapping[str, Any]) -> dict[str, Any]:
 def _ensure_columns(
     con: duckdb.DuckDBPyConnection, columns: Mapping[str, list[Any]]
 ) -> dict[str, str]:
-    known = {path: (name, sql) for path, name, sql in rows(con, "select * from item_columns")}
-    taken = {name for name, _ in known.values()} | _BOOKKEEPING
+    known = {path: (name, sql) for path, name, sql in rows(con, _KNOWN)}
+    taken = _taken(con)
     # Top-level paths are named first so that they keep their own names.
     for path in sorted(columns, key=lambda p: p.startswith("fields.")):
         wanted = _kind(columns[path])
@@ -109,6 +115,34 @@ def _ensure_columns(
         elif wanted is not None and wanted != known[path][1]:
             known[path] = (known[path][0], _widen(con, path, *known[path], wanted))
     return {path: name for path, (name, _) in known.items()}
+
+
+def _taken(con: duckdb.DuckDBPyConnection) -> set[str]:
+    stored = rows(con, "select name from item_columns union select dates from item_columns")
+    return {row[0] for row in stored if row[0] is not None} | _BOOKKEEPING
+
+
+def _dates(
+    con: duckdb.DuckDBPyConnection, columns: Mapping[str, list[Any]], types: Mapping[str, str]
+) -> dict[str, Any]:
+    """The dates of the text columns that hold some, by the name of the column that keeps them."""
+    found: dict[str, Any] = {}
+    for path, values in columns.items():
+        parsed = parse_dates(values) if types[path] == "VARCHAR" else None
+        if parsed is not None and parsed.notna().any():
+            found[_dates_column(con, path)] = parsed
+    return found
+
+
+def _dates_column(con: duckdb.DuckDBPyConnection, path: str) -> str:
+    name, dates = rows(con, "select name, dates from item_columns where path = ?", [path])[0]
+    if dates is None:
+        dates, taken = f"{name}@timestamp", _taken(con)
+        while dates in taken:
+            dates += "_"
+        run(con, f"alter table items add column {quote(dates)} timestamptz")
+        run(con, "update item_columns set dates = ? where path = ?", [dates, path])
+    return str(dates)
 
 
 def _name_for(path: str) -> str:
@@ -146,7 +180,7 @@ def _add_column(con: duckdb.DuckDBPyConnection, path: str, name: str, sql: str) 
     present = {row[0] for row in rows(con, _ITEM_COLUMNS)}
     if name not in present:
         run(con, f"alter table items add column {quote(name)} {sql}")
-    run(con, "insert into item_columns values (?, ?, ?)", [path, name, sql])
+    run(con, "insert into item_columns values (?, ?, ?, null)", [path, name, sql])
 
 
 def _widen(con: duckdb.DuckDBPyConnection, path: str, name: str, sql: str, wanted: str) -> str:
@@ -188,88 +222,3 @@ def _insert(con: duckdb.DuckDBPyConnection, batch: dict[str, Any]) -> None:
         run(con, "insert into items by name select * from _jm_batch")
     finally:
         con.unregister("_jm_batch")
-
-
-def read_tree(con: duckdb.DuckDBPyConnection, projects: Sequence[int]) -> ColumnTree:
-    """The stored items of ``projects`` as the ``ColumnTree`` that ``flatten_rows`` would build,
-    with the scalar columns also as typed arrays (``ColumnTree.typed``)."""
-    import numpy as np
-
-    where, params = "project in (select unnest(?))", [list(projects)]
-    tree = ColumnTree(int(one(con, f"select count(*) from items where {where}", params)))
-    if not tree.size:
-        return tree
-    for skeleton in _skeletons(con, where, params):
-        tree.add(skeleton, 0)
-    columns = {path: (name, sql) for path, name, sql in rows(con, "select * from item_columns")}
-    # The allowed HTTP methods of each item (`resources.*`) are not read: the item view drops them.
-    paths = [path for path, _ in tree.flat() if not path.startswith("resources.")]
-    select = ", ".join(quote(columns[path][0]) for path in dict.fromkeys(["id", *paths]))
-    arrays: dict[str, Any] = con.execute(
-        f"select {select} from items where {where}", params
-    ).fetchnumpy()
-    # Sorting here is cheaper than ORDER BY over every text column (the order of GET /items).
-    order = np.argsort(np.ma.getdata(arrays["id"]), kind="stable")
-    values: dict[str, list[Any]] = {path: [None] * tree.size for path, _ in tree.flat()}
-    for path in paths:
-        name, sql = columns[path]
-        array = arrays[name]
-        data, missing = np.ma.getdata(array)[order], np.ma.getmaskarray(array)[order]
-        values[path], typed = _column(data, missing, sql)
-        if typed is not None:
-            tree.typed[path] = typed
-    _fill(tree, "", values)
-    return tree
-
-
-def _skeletons(
-    con: duckdb.DuckDBPyConnection, where: str, params: list[Any]
-) -> list[dict[str, Any]]:
-    found = rows(
-        con,
-        f"""select s.skeleton from (select _shape, min(id) as first from items where {where}
-            group by _shape) f join item_shapes s on s.shape = f._shape order by f.first""",
-        params,
-    )
-    return [json.loads(row[0]) for row in found]
-
-
-def _column(data: Any, missing: Any, sql: str) -> tuple[list[Any], Any]:
-    """One column's Python values (None where missing) and its typed array (``_typed``)."""
-    boxed = data.astype(object)
-    if missing.any():
-        boxed[missing] = None
-    values: list[Any] = boxed.tolist()
-    if sql == "JSON":
-        return _json_values(values), None
-    if sql.endswith("[]"):
-        return [None if value is None else value.tolist() for value in values], None
-    return values, _typed(data, boxed, missing, sql)
-
-
-def _json_values(texts: list[str | None]) -> list[Any]:
-    # One parse of all the texts as one JSON array: far fewer calls than one per value.
-    parsed = iter(json.loads("[" + ",".join(t for t in texts if t is not None) + "]"))
-    return [None if text is None else next(parsed) for text in texts]
-
-
-def _typed(data: Any, boxed: Any, missing: Any, sql: str) -> Any:
-    """The column as pandas types it by storage (``Column.typed``); None for other types."""
-    import numpy as np
-    import pandas as pd
-
-    if sql == "BIGINT":
-        data = data.astype(np.int64, copy=False)
-        return pd.arrays.IntegerArray(data, missing) if missing.any() else data
-    if sql == "BOOLEAN":
-        return pd.arrays.BooleanArray(data, missing) if missing.any() else data
-    if sql == "VARCHAR":
-        return pd.array(boxed, dtype="string")
-    return None
-
-
-def _fill(tree: ColumnTree, prefix: str, values: Mapping[str, list[Any]]) -> None:
-    for key in tree.lists:
-        tree.lists[key] = values[prefix + key]
-    for key, child in tree.children.items():
-        _fill(child, f"{prefix}{key}.", values)

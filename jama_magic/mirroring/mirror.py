@@ -14,7 +14,7 @@ from ..frames import frame_from_tree
 from . import baselinerows
 from .db import rows
 from .fetch import ProgressFactory
-from .itemrows import read_tree
+from .itemread import read_tree
 from .lookuprows import MirrorNames
 from .store import MirrorError, default_path, open_store
 from .sync import SyncReport, run_sync

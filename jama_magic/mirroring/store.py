@@ -35,7 +35,9 @@ __all__ = [
 
 # Version 1: the first release. Version 2 adds syncs.missed (what a full sync found that the
 # incremental syncs before it had missed). Version 3 adds baselines (read once, kept: SPEC §12).
-SCHEMA_VERSION = 3
+# Version 4 adds item_columns.dates: the TIMESTAMPTZ column keeping a text column's dates parsed
+# (itemrows); items written before have none, and are read by parsing their text as before.
+SCHEMA_VERSION = 4
 
 _V1 = [
     "create table meta (key varchar primary key, value varchar)",
@@ -69,6 +71,7 @@ MIGRATIONS: dict[int, list[str]] = {
         """create table baselines (
             id bigint primary key, project bigint, name varchar, snapshot json)"""
     ],
+    3: ["alter table item_columns add column dates varchar"],
 }
 
 

@@ -20,6 +20,7 @@ from jama_magic.mirroring import (
     mirror,
     sync,
 )
+from jama_magic.mirroring.itemread import read_tree
 from jama_magic.mirroring.store import _V1, SCHEMA_VERSION, open_store
 from jama_magic.sandbox import Sandbox
 
@@ -90,6 +91,26 @@ def test_first_sync_items_equal_the_dataframe_view(
         pdt.assert_frame_equal(m.items(project, resolve=False), r.to_dataframe())
     assert m.path == (data_dir / "mir.duckdb").resolve()
     assert m.last_sync is not None and m.last_sync.full and m.last_sync.created == 455
+
+
+def test_items_equal_the_dataframe_view_for_every_field_kind(
+    conn: jm.Connection, data_dir: Path, opened: list[Mirror]
+) -> None:
+    """m.items() equals r.to_dataframe() with every field kind the sandbox has (dates,
+    multi-select, test steps, rich text, lookups): resolved, unresolved and as plain text."""
+    m = _sync(opened, PROJECT)
+    r = _fresh_items(PROJECT)
+    for kw in ({"resolve": True}, {"resolve": False}, {"resolve": True, "text": True}):
+        found, expected = m.items(PROJECT, **kw), r.to_dataframe(**kw)
+        pdt.assert_frame_equal(found, expected)
+        assert found.attrs["field_keys"] == expected.attrs["field_keys"]
+    df = m.items(PROJECT)
+    assert {str(df[c].dtype) for c in ("createdDate", "due_date")} == {"datetime64[us, UTC]"}
+    picks = df["verification_method"].dropna()
+    assert all(isinstance(name, str) for names in picks for name in names) and len(picks)
+    assert isinstance(df["testCaseSteps"].dropna().iloc[0][0], dict)
+    assert df["description"].str.contains("<p>").any()
+    assert not df["status"].dropna().str.isdigit().any() and df["status"].notna().any()
 
 
 def test_relationships_and_sql(conn: jm.Connection, data_dir: Path, opened: list[Mirror]) -> None:
@@ -253,6 +274,46 @@ def test_older_schema_is_migrated_newer_refused(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(MirrorError, match="schema version 99, newer"):
         open_store(old, create=False)
+
+
+def test_version_3_file_is_migrated_and_reads_the_same(
+    conn: jm.Connection, data_dir: Path, opened: list[Mirror]
+) -> None:
+    """A file as version 3 wrote it (no stored dates) opens as version 4 and reads the frame
+    of a fresh read, also after an incremental sync stored some dates; a full sync stores all."""
+    path = data_dir / "v3.duckdb"
+    _sync(opened, PROJECT, path=path).close()
+    _as_version_3(path)
+    m = mirror(path=path)
+    opened.append(m)
+    assert _date_columns(m) == []
+    pdt.assert_frame_equal(m.items(PROJECT), _fresh_items(PROJECT).to_dataframe(resolve=True))
+    _change_everything(PROJECT)
+    m = _sync(opened, PROJECT, path=path)
+    assert _created_dates(m) == "string"  # only the changed items have stored dates
+    pdt.assert_frame_equal(m.items(PROJECT), _fresh_items(PROJECT).to_dataframe(resolve=True))
+    m = _sync(opened, PROJECT, path=path, full=True)
+    assert _created_dates(m) == "datetime64[us, UTC]"
+    pdt.assert_frame_equal(m.items(PROJECT), _fresh_items(PROJECT).to_dataframe(resolve=True))
+
+
+def _as_version_3(path: Path) -> None:
+    """The file as schema version 3 left it: no item_columns.dates, no timestamp columns."""
+    con = duckdb.connect(str(path))
+    for (name,) in con.execute("select dates from item_columns where dates is not null").fetchall():
+        con.execute(f'alter table items drop column "{name}"')
+    con.execute("alter table item_columns drop column dates")
+    con.execute("update meta set value = '3' where key = 'schema_version'")
+    con.close()
+
+
+def _date_columns(m: Mirror) -> list[str]:
+    found = m.sql("select dates from item_columns where dates is not null")
+    return [str(name) for name in found["dates"]]
+
+
+def _created_dates(m: Mirror) -> str:
+    return str(read_tree(m.connection, [PROJECT]).typed["createdDate"].dtype)
 
 
 def test_no_secret_in_the_mirror_file(

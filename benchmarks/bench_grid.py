@@ -11,12 +11,18 @@ x project size {2,000, 10,000 items}, with
     ``max_concurrency=4``, the defaults before adaptive pacing;
 (d) ``py-jama-rest-client``'s ``get_items`` (sequential, 20 a page, raises on a 429);
 
-and the bound. With a server limit the bound is Jama's: requests needed
-(items / 50) / limit + one latency. Without one it is an *oracle*: a raw
-``httpx`` client that knows there is no limit and keeps 16 pages in flight
-(first page, then the rest), timed in the same cell. Also shown: the bound a
-client with at most 16 requests in flight can reach, ``pages / min(limit,
-16 / latency) + latency``.
+(e) where limit x latency > 16 (more requests in flight than the default
+    ``max_concurrency`` of 16 are needed to reach Jama's bound), a new
+    connection with ``max_concurrency=64``;
+
+and the bound: the least time any client can take with the defaults' 16
+requests in flight. With a server limit it is the larger of Jama's rate bound,
+requests needed (items / 50) / limit + one latency, and the in-flight bound,
+the first page then the rest 16 at a time: latency x (1 + ceil((pages - 1) /
+16)). Without a limit it is an *oracle*: a raw ``httpx`` client that knows
+there is no limit and keeps 16 pages in flight (first page, then the rest),
+timed in the same cell. Jama's rate bound is also shown on its own; (e) is
+compared with it.
 
 Time cap: (c) and (d) run only where their own lower bound (requests x latency
 / requests in flight, or requests / 10) is under ``--cap`` seconds (default
@@ -72,12 +78,17 @@ class Cell:
     def rate_bound(self) -> float | None:
         return self.pages / self.limit + self.latency if self.limit else None
 
-    def flight_bound(self) -> float:
-        """The best a client with 16 requests in flight can do."""
-        rate = self.limit or math.inf
-        if self.latency:
-            rate = min(rate, ORACLE_IN_FLIGHT / self.latency)
-        return (self.pages / rate if rate != math.inf else 0.0) + self.latency
+    def flight_bound(self, in_flight: int = ORACLE_IN_FLIGHT) -> float:
+        """The first page, then the rest ``in_flight`` at a time, one latency each."""
+        return self.latency * (1 + math.ceil((self.pages - 1) / in_flight))
+
+    def bound(self) -> float | None:
+        """With a limit: the least time with 16 in flight (None: the oracle's, measured)."""
+        rate = self.rate_bound()
+        return max(rate, self.flight_bound()) if rate is not None else None
+
+    def needs_more_in_flight(self) -> bool:
+        return bool(self.limit) and self.flight_bound() > (self.rate_bound() or 0.0)
 
     def label(self) -> str:
         limit = f"{self.limit:g}/s" if self.limit else "none"
@@ -188,6 +199,7 @@ def capped(cell: Cell, contender: str, floor: float, cap: float) -> Run | None:
 
 
 OLD = "old fixed window (4 in flight, 10/s)"
+WIDE = "jama_magic, new connection, max_concurrency=64"
 PYJAMA = "py-jama-rest-client get_items"
 
 
@@ -200,6 +212,8 @@ def cell_runs(sb: Sandbox, cell: Cell, *, quick: bool, cap: float) -> list[Run]:
     runs.append(timed(sb, cell, "jama_magic, new connection", ours(sb)))
     if quick:
         return runs
+    if cell.needs_more_in_flight():
+        runs.append(timed(sb, cell, WIDE, ours(sb, max_concurrency=64)))
     if cell.items == 2000:
         warm = ours(sb)
         warm()  # this new connection meets the server once, untimed, then fetches again
@@ -218,7 +232,7 @@ def cell_runs(sb: Sandbox, cell: Cell, *, quick: bool, cap: float) -> list[Run]:
 
 def bound_of(cell: Cell, runs: list[Run]) -> float | None:
     if cell.limit:
-        return cell.rate_bound()
+        return cell.bound()
     oracle_run = next((r for r in runs if r.contender.startswith("bound")), None)
     return oracle_run.seconds if oracle_run else None
 
@@ -226,21 +240,28 @@ def bound_of(cell: Cell, runs: list[Run]) -> float | None:
 def table(runs: list[Run]) -> str:
     lines = [
         "| items | latency | server limit | contender | time (s) | bound (s) | time / bound |"
-        " 16-in-flight bound (s) | requests | 429s (%) | lost | outcome |",
+        " Jama's rate bound (s) | requests | 429s (%) | lost | outcome |",
         "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for cell, group in itertools.groupby(runs, key=lambda r: r.cell):
         cell_runs = list(group)
         bound = bound_of(cell, cell_runs)
         for r in cell_runs:
-            lines.append(_row(r, bound))
+            lines.append(_row(r, own_bound(r, bound)))
     return "\n".join(lines) + "\n"
+
+
+def own_bound(r: Run, bound: float | None) -> float | None:
+    """The bound a run is held to: 64 in flight for the max_concurrency=64 rows."""
+    if r.contender == WIDE:
+        return max(r.cell.rate_bound() or 0.0, r.cell.flight_bound(64))
+    return bound
 
 
 def _row(r: Run, bound: float | None) -> str:
     c = r.cell
     limit = f"{c.limit:g}/s" if c.limit else "none"
-    flight = f"{c.flight_bound():.2f}" if c.limit else "(oracle)"
+    rate = f"{c.rate_bound():.2f}" if c.limit else "-"
     if r.seconds is None:
         time_s = ratio = requests = share = lost_s = "-"
     else:
@@ -250,7 +271,7 @@ def _row(r: Run, bound: float | None) -> str:
         share = f"{r.rate_limited} ({100 * r.rate_limited / max(1, r.requests):.0f} %)"
     return (
         f"| {c.items:,} | {c.latency:g} s | {limit} | {r.contender} | {time_s} |"
-        f" {f'{bound:.2f}' if bound else '-'} | {ratio} | {flight} | {requests} |"
+        f" {f'{bound:.2f}' if bound else '-'} | {ratio} | {rate} | {requests} |"
         f" {share} | {lost_s} | {r.outcome} |"
     )
 
@@ -258,24 +279,20 @@ def _row(r: Run, bound: float | None) -> str:
 def targets(runs: list[Run]) -> list[str]:
     """The issue's targets for the default client on a new connection, cell by cell."""
     mine = [r for r in runs if r.contender == "jama_magic, new connection"]
-    by_cell = {r.cell: r for r in mine}
-    bounds = {c: bound_of(c, [r for r in runs if r.cell == c]) for c in by_cell}
-    ratios = {c: r.seconds / b for c, r in by_cell.items() if r.seconds and (b := bounds[c])}
-    within = [c for c, x in ratios.items() if x <= 1.15]
-    flight_ok = [
-        c
-        for c, r in by_cell.items()
-        if r.seconds and (b := c.flight_bound() if c.limit else bounds[c]) and r.seconds / b <= 1.15
-    ]
+    bounds = {r.cell: bound_of(r.cell, [x for x in runs if x.cell == r.cell]) for r in mine}
+    ratios = [r.seconds / b for r in mine if r.seconds and (b := bounds[r.cell])]
     shares = [r.rate_limited / max(1, r.requests) for r in mine]
-    lines = [
-        f"- time within 1.15x of the bound: {len(within)} of {len(ratios)} cells;"
-        f" within 1.15x of the 16-in-flight bound: {len(flight_ok)} of {len(by_cell)}.",
+    wide = [r for r in runs if r.contender == WIDE and r.seconds]
+    wide_ok = [r for r in wide if r.seconds and r.seconds / (r.cell.rate_bound() or 1) <= 1.15]
+    return [
+        f"- time within 1.15x of the bound: {sum(x <= 1.15 for x in ratios)} of"
+        f" {len(ratios)} cells (worst {max(ratios, default=0):.2f}x).",
         f"- 429s at most 5 % of the requests: {sum(s <= 0.05 for s in shares)} of {len(shares)}"
-        f" cells (worst {100 * max(shares):.0f} %).",
+        f" cells (worst {100 * max(shares, default=0):.1f} %).",
         f"- items lost or duplicated: {sum(r.lost for r in mine)} over {len(mine)} fetches.",
+        f"- where 16 in flight cannot reach Jama's rate bound (limit x latency > 16),"
+        f" max_concurrency=64 comes within 1.15x of it in {len(wide_ok)} of {len(wide)} cells.",
     ]
-    return lines
 
 
 def main() -> None:
@@ -300,22 +317,24 @@ def main() -> None:
 NOTES = [
     "### How to read it",
     "",
-    "- The sandbox checks its limit *after* the injected latency, so a 429 takes as long as a",
-    "  page: at 1-2 s the client learns of an overshoot one latency late, and the requests",
-    "  already in flight meet the limit too. That is where the share of 429s is highest; a",
-    "  gateway that answers 429 at once (as rate limiters usually do) costs fewer.",
-    "- The sandbox's bucket holds `limit` requests and refills between fetches (1.1 s), so a",
-    "  fetch can beat Jama's bound by spending that burst (ratios below 1.00x).",
-    "- At most 16 requests in flight (`max_concurrency`) give at most 16 / latency requests/s:",
-    "  8/s at 2 s a page. Cells where limit x latency > 16 cannot reach Jama's bound; the",
-    "  16-in-flight bound shows what they can reach (raise `max_concurrency` for more).",
-    "- The first page goes alone (it tells the total and the latency), so a fetch pays one",
-    "  latency more than the bound's formula; on a new connection the rate also has to be",
-    "  found (slow start from 10/s), which is what the 'again' rows do without.",
+    "- The bound is the least time with the default 16 requests in flight: the larger of",
+    "  Jama's rate bound (pages / limit + one latency) and the first page then the rest 16 at",
+    "  a time (latency x (1 + ceil((pages - 1) / 16))); without a limit, the oracle (a raw",
+    "  httpx client that knows there is no limit, 16 in flight), timed in the same cell.",
+    "  Where limit x latency > 16, Jama's rate bound needs more in flight than the default",
+    "  allows: the max_concurrency=64 row is held to that (and to 64 in flight).",
+    "- The sandbox's limiter answers 429 at the door, at once, as API gateways do; a served",
+    "  request waits the latency. Its bucket holds `limit` requests and refills between",
+    "  fetches (1.1 s), so a fetch can beat Jama's bound by spending that burst (below 1.00x).",
+    "- A new connection knows nothing: it starts at 10/s and finds the limit (slow start,",
+    "  then a cut on the first 429; the second 429 measures the limit). 40 requests (2,000",
+    "  items) leave room for two 429s under 5 %; the 'again' rows show what it kept.",
     "- 'old fixed window' is today's client with `rate_limit=10` (a hard cap) and",
     "  `max_concurrency=4`, the former defaults; unlike the old code it also cuts on a 429.",
     "- py-jama-rest-client raises on the first 429; it pages 20 at a time, one after",
     "  another, so at 1-2 s a page it is over the cap (at least requests x latency).",
+    "- At 0 s latency the client, the sandbox and the oracle share the benchmark's process",
+    "  and its 2 cores: those cells measure CPU as much as pacing, and vary most between runs.",
     "- 10,000-item cells have no 'again' row, to keep the grid near 20 minutes.",
     "",
 ]

@@ -1,8 +1,8 @@
 """Benchmark: the local mirror (``jm.sync``) on a 100,000-item project.
 
 Against the embedded sandbox with Jama Cloud's conditions (250 ms injected
-latency per request, 10 requests/s server limit; jama_magic's default
-client-side limit is also 10/s), in one run:
+latency per request, 10 requests/s server limit, which jama_magic learns on
+its own: no rate_limit is set), in one run:
 
 1. full sync of project 20 (100,000 items): time vs the rate-limit bound
    ``requests / rate + one latency`` (requests = the sandbox's count);
@@ -283,8 +283,8 @@ def _section(big: dict[str, Any], small: dict[str, Any], argv: list[str]) -> lis
         f"Command: `{' '.join(['python benchmarks/bench_mirror.py', *argv])}`  ",
         f"Python {platform.python_version()} on {platform.machine()}, sandbox in-process over "
         f"loopback, {LATENCY * 1000:.0f} ms injected latency per request, {RATE:.0f} requests/s "
-        "server limit (jama_magic's default client-side limit is also 10/s). "
-        "The 2-core machine was shared with other engineers' work while this ran.  ",
+        "server limit, learned by jama_magic (no `rate_limit` set). Nothing else ran on the "
+        "2-core machine.  ",
         "Bound = requests / rate limit + one latency. Requests and 429s are the sandbox's "
         "counters.",
         "",

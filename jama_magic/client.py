@@ -302,7 +302,8 @@ class JamaClient:
                 verify=verify_option(self.connection.verify),
                 follow_redirects=True,  # httpx drops Authorization when the host changes
                 cookies=no_cookies(),  # ... but not cookies: keep none (auth is per request)
-                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+                # the pacer's window (max_concurrency, at most 64) decides what is in flight
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             )
         return self._http

@@ -6,8 +6,9 @@ request (a realistic page time for Jama Cloud), fetches every item of project
 
 (a) ``jama_magic`` ``all_pages=True`` -- the code path of ``%jama GET /items?project=20 --all``
     (``client_for(conn).request(..., all_pages=True)``, default settings: 50 a
-    page; since issue 16 the rate and the requests in flight are learned, see
-    ``bench_grid.py``; the recorded section predates that: 4 concurrent, 10/s fixed);
+    page; the rate and the requests in flight are learned, see ``bench_grid.py``;
+    a new connection for each fetch, warmed up with one small request: nothing
+    learned is carried from one fetch to the next);
 (b) ``py-jama-rest-client``'s ``JamaClient.get_items`` (sequential, 20 a page,
     raises on the first 429);
 (c) a naive sequential ``httpx`` loop at 50 a page;
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import math
 import platform
 import sys
@@ -91,25 +93,32 @@ def bound(items: int, rate: float | None, latency: float = LATENCY) -> float | N
     return math.ceil(items / 50) / rate + latency if rate else None
 
 
-def fetch_jama_magic(sb: Sandbox, *, limit: int | None = None, **settings: Any) -> int:
+def jama_magic_fetch(
+    sb: Sandbox, *, limit: int | None = None, **settings: Any
+) -> Callable[[], int]:
+    """A fetch on a new connection, connected and warmed up now (before it is timed)."""
     client = _jama_magic_client(sb, **settings)
-    resp = client.request("GET", "/items", query={"project": PROJECT}, all_pages=True, limit=limit)
-    return len(resp.data)
+
+    def fetch() -> int:
+        query = {"project": PROJECT}
+        return len(client.request("GET", "/items", query=query, all_pages=True, limit=limit).data)
+
+    return fetch
 
 
-_clients: dict[str, JamaClient] = {}
+_names = itertools.count()
 
 
 def _jama_magic_client(sb: Sandbox, **settings: Any) -> JamaClient:
+    """A new connection (nothing learned yet), warmed up with one small request."""
     jm.settings.reset()
     for key, value in settings.items():
         setattr(jm.settings, key, value)
-    if sb.url not in _clients:
-        conn = jm.connect("bench", url=sb.url, username=sb.username, password=sb.password)
-        client = client_for(conn)
-        client.request("GET", "/users/current")  # warm-up: connect, auth
-        _clients[sb.url] = client
-    return _clients[sb.url]
+    name = f"bench{next(_names)}"
+    conn = jm.connect(name, url=sb.url, username=sb.username, password=sb.password)
+    client = client_for(conn)
+    client.request("GET", "/users/current")  # warm-up: connect, auth
+    return client
 
 
 def fetch_py_jama(sb: Sandbox) -> int:
@@ -186,13 +195,13 @@ def scenario_runs(
     sb.set_rate_limit(rate)
     sb.set_latency(latency)
     label = "jama_magic all_pages=True"
-    contenders: list[tuple[str, Callable[[], int]]] = [(label, lambda: fetch_jama_magic(sb))]
+    contenders: list[tuple[str, Callable[[], int]]] = [(label, jama_magic_fetch(sb))]
     if rate is None:
         contenders += [
-            (label + ", rate_limit=None", lambda: fetch_jama_magic(sb, rate_limit=None)),
+            (label + ", rate_limit=None", jama_magic_fetch(sb, rate_limit=None)),
             (
                 label + ", rate_limit=None, max_concurrency=16",
-                lambda: fetch_jama_magic(sb, rate_limit=None, max_concurrency=16),
+                jama_magic_fetch(sb, rate_limit=None, max_concurrency=16),
             ),
         ]
     if slow:
@@ -221,7 +230,7 @@ def growth_runs(sb: Sandbox) -> list[Run]:
                 sb,
                 "growth, 10 req/s",
                 label,
-                lambda n=n: fetch_jama_magic(sb, limit=n),
+                jama_magic_fetch(sb, limit=n),
                 rate=RATE,
                 expected=n,
             )

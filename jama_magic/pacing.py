@@ -142,16 +142,17 @@ class RateController:
 
     def answered(self, ticket: Ticket, *, status: int, latency: float) -> None:
         """Learn from one answer: ``status`` came back after ``latency`` seconds."""
-        self._forget(self._clock())
+        now = self._clock()
+        self._forget(now)
         if status == 429:
-            self._refused.append(self._clock())
+            self._refused.append(now)
             self._count = self._count.plus(refused=1)
             self._cut(ticket)
             return
         self._note_latency(latency)
         if status >= 500:
             return
-        self._accepted.append(self._clock())
+        self._accepted.append(now)
         if ticket.waited and not self.slow_start:
             self._probe()
 

@@ -254,11 +254,13 @@ class JamaClient:
         """One HTTP exchange and the Authorization value it used (a ``Secret`` throughout:
         a verbose traceback prints the locals of every frame it passed)."""
         timeout = self._timeout(req)
-        began = time.monotonic()
         try:
             http = self._client()
             auth = await self._auth.header(http, timeout=timeout)
             request = self._build(req)
+            # the exchange alone: a new client's setup or a token fetch is not this
+            # request's latency (the pacer sizes its window and its round trip by it)
+            began = time.monotonic()
             # httpx's timeout bounds each read; this bounds the whole exchange
             resp, content = await asyncio.wait_for(self._send(http, request, auth, req), timeout)
         except (httpx.HTTPError, asyncio.TimeoutError) as exc:

@@ -12,11 +12,14 @@ limit, a safe first guess elsewhere) or at the hard cap when there is one.
   requests back (the send limiter tells ``held()``), it grows ``GROWTH``-fold
   (16) per round trip, timed by the clock rather than by answers, so the first
   round trip after the first page is not spent at 10/s. It never goes beyond
-  ``UNPROVEN`` (80/s) or twice the rate of the answers of the last round trip,
-  whichever is more: a server that answers fast proves each step at once, and
-  a burst allowance must not lure the rate far past what was answered (what
-  goes out after the server's bucket is empty and before the 429 comes back is
-  refused). A rate nobody waits for proves nothing and does not grow.
+  ``UNPROVEN`` (160/s) or ``PROVEN_GROWTH`` (1.5) x the rate of the answers of
+  the last round trip, whichever is more: a server that answers fast proves
+  each step at once, and a burst allowance must not lure the rate far past
+  what was answered (what goes out after the server's bucket is empty and
+  before the 429 comes back is refused: at 0.5 s of answers per step that is
+  about one request, at 2x it was two or three). 160/s keeps 16 pages in
+  flight from 0.1 s of latency on. A rate nobody waits for proves nothing and
+  does not grow.
 - *Cut* on a 429, once per round (429s of requests sent before the last cut
   answer the same overshoot), never by less than ``CUT_LEAST`` (× 0.9):
   - when this 429 and the last cut bound a busy spell of at least
@@ -46,10 +49,14 @@ requests, so ≤ 5 % of 429s leaves room for two: the first overshoot and the
 one that measures the limit.
 
 **In flight.** ``window()`` = rate × mean latency × ``HEADROOM`` (1.5, so
-latency jitter does not leave slots unused), at least 1, at most
-``max_concurrency``: a 2 s page needs 20 requests in flight for 10/s, a 0.1 s
-page needs 1. The mean latency is an exponential average (weight
-``LATENCY_WEIGHT``) of recent answers.
+latency jitter does not leave slots unused), at least ``MIN_WINDOW`` (4, so
+that at a few milliseconds a page the client's work overlaps the server's;
+the rate still spaces the sends), at most ``max_concurrency``: a 2 s page
+needs 20 requests in flight for 10/s. Before the first answer it is 1. A
+rising rate widens it at once (the limiter tells the pacer), not at the next
+answer. The mean latency is an exponential average (weight
+``LATENCY_WEIGHT``) of recent answers, each the exchange alone: a new
+client's set-up or a token fetch before it is not part of it.
 """
 
 from __future__ import annotations
@@ -67,8 +74,8 @@ __all__ = ["Pacer", "RateController", "Ticket"]
 
 START_RATE = 10.0
 GROWTH = 16.0  # slow start: growth per round trip of requests held back by the rate
-UNPROVEN = 80.0  # requests/s slow start may reach with nothing answered at that pace
-PROVEN_GROWTH = 2.0  # ... beyond that, at most this x the rate of the last trip's answers
+UNPROVEN = 160.0  # requests/s slow start may reach with nothing answered at that pace
+PROVEN_GROWTH = 1.5  # ... beyond that, at most this x the rate of the last trip's answers
 PROVEN_SPAN = 0.05  # seconds: the shortest span of answers that proves a rate
 HELD_SPELL = 0.05  # seconds: the longest gap between two holds that counts as holding
 SHORTEST_TRIP = 0.02  # seconds: slow start's clock counts round trips of at least this
@@ -81,6 +88,7 @@ CUT_UNMEASURED = 0.75  # of what the server took in the last second, its burst i
 SPELL_LEAST = 0.5  # seconds between two 429s that measure the server's limit
 BUSY = 0.75  # share of those requests that must have waited for the rate (a busy spell)
 HEADROOM = 1.5
+MIN_WINDOW = 4  # in flight at least (never above max_concurrency)
 LATENCY_WEIGHT = 0.2
 ACCEPT_WINDOW = 1.0  # seconds of answers that estimate what the server accepts
 
@@ -130,7 +138,7 @@ class RateController:
         """How many requests may be in flight at once (1 to ``most``)."""
         if self.latency is None:
             return 1  # nothing measured yet: one request shows the latency
-        return max(1, min(most, math.ceil(self.rate * self.latency * HEADROOM)))
+        return max(min(most, MIN_WINDOW), min(most, math.ceil(self.rate * self.latency * HEADROOM)))
 
     def ticket(self, *, waited: bool = False) -> Ticket:
         """A request is sent now (``waited``: the rate held it back)."""
@@ -260,7 +268,7 @@ class Pacer:
 
     def __init__(self, cap: Callable[[], float | None], most: Callable[[], int]) -> None:
         self.control = RateController(cap)
-        self.bucket = TokenBucket(lambda: self.control.rate, held=self.control.held)
+        self.bucket = TokenBucket(lambda: self.control.rate, held=self._held)
         self.window = Window(lambda: self.control.window(most()))
 
     @contextlib.asynccontextmanager
@@ -276,6 +284,15 @@ class Pacer:
     def answered(self, ticket: Ticket, *, status: int, latency: float) -> None:
         self.control.answered(ticket, status=status, latency=latency)
         self.window.wake()
+
+    def _held(self) -> None:
+        """The rate holds a request back: slow start may raise it, and a higher rate
+        widens the window at once (requests waiting for a place need not wait for an
+        answer to find out)."""
+        before = self.control.rate
+        self.control.held()
+        if self.control.rate > before:
+            self.window.wake()
 
     def pause(self, seconds: float) -> None:
         """No request of this connection starts for ``seconds`` (after a 429)."""

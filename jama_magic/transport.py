@@ -7,6 +7,7 @@ Every httpx exception is translated here, once, into a one-line
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import ssl
 import tempfile
@@ -100,16 +101,35 @@ def mask_auth(value: str) -> str:
 
 
 def verify_option(verify: bool | str) -> bool | ssl.SSLContext:
-    if isinstance(verify, bool):
-        return verify
+    """What httpx's ``verify`` gets: ``False``, or a TLS context made once per process for
+    each trust setting (reading a CA bundle takes tens of milliseconds, and every new
+    connection's client would otherwise pay it again). A bundle that changes on disk, or
+    a change of ``SSL_CERT_FILE``/``SSL_CERT_DIR``, makes a new context."""
+    if verify is False:
+        return False
+    if verify is True:
+        return _default_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     if not os.path.isfile(verify):
         raise JamaUsageError(f"CA bundle {verify!r} not found: give the path of a PEM file")
+    seen = os.stat(verify)
     try:
-        return ssl.create_default_context(cafile=verify)
+        return _bundle_context(os.path.abspath(verify), seen.st_mtime_ns, seen.st_size)
     except ssl.SSLError as exc:
         raise JamaUsageError(
             f"CA bundle {verify!r} holds no usable certificate: give a PEM file"
         ) from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _default_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """httpx's own default (certifi, or the environment's bundle); the arguments are the
+    environment it reads, so that a change of it is a new cache entry."""
+    return httpx.create_ssl_context()
+
+
+@functools.lru_cache(maxsize=8)
+def _bundle_context(path: str, mtime_ns: int, size: int) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=path)
 
 
 def no_cookies() -> CookieJar:

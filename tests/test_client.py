@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,24 @@ def test_requests_work_in_a_forked_child(sandbox: Sandbox, sandbox_conn: Connect
         proc.kill()
         pytest.fail("the forked child hung")
     assert out.get(timeout=5) == 200
+
+
+def test_latency_is_the_exchange_not_the_token_fetch(sandbox: Sandbox) -> None:
+    """A request's elapsed time, and the latency the pacer learns from it, is its own
+    exchange: the slow token fetch that came first is not counted (it would make the
+    first round trip look twice as long, and slow start twice as slow)."""
+    conn = _oauth(sandbox)
+    sandbox.schedule_faults(["slow:0.6"], path_prefix="/oauth")
+    try:
+        began = time.monotonic()
+        resp = jm.request("GET", "/projects", connection=conn)
+        waited = time.monotonic() - began
+    finally:
+        sandbox.clear_faults()
+    learned = client_for(conn).pacer.control.latency
+    assert resp.ok and waited >= 0.6  # the token fetch did take its time
+    assert learned is not None
+    assert resp.elapsed < 0.6 and learned < 0.6
 
 
 def test_non_pem_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:

@@ -9,7 +9,14 @@ import pytest
 import jama_magic
 from jama_magic.client import JamaClient
 from jama_magic.connection import Connection
-from jama_magic.pacing import START_RATE, UNPROVEN, RateController
+from jama_magic.pacing import (
+    MIN_WINDOW,
+    PROVEN_GROWTH,
+    START_RATE,
+    UNPROVEN,
+    Pacer,
+    RateController,
+)
 from jama_magic.ratelimit import Window
 
 
@@ -43,7 +50,7 @@ def hold(ctl: RateController, clock: Clock, seconds: float, *, step: float = 0.0
 
 
 def test_slow_start_grows_sixteenfold_per_round_trip_of_holding() -> None:
-    """Held back by the rate for one round trip (0.1 s here): x16, up to the unproven 80/s."""
+    """Held back by the rate for one round trip (0.1 s here): x16, up to the unproven 160/s."""
     clock = Clock()
     ctl = RateController(clock=clock)
     answer(ctl, clock, waited=False)  # a latency of 0.1 s is known
@@ -53,15 +60,16 @@ def test_slow_start_grows_sixteenfold_per_round_trip_of_holding() -> None:
     assert ctl.rate == pytest.approx(UNPROVEN)  # nothing answered at that pace yet
 
 
-def test_slow_start_goes_past_80_only_at_twice_what_was_answered() -> None:
-    """Beyond 80/s the rate reaches twice the answers of the last round trip per second."""
+def test_slow_start_goes_past_160_only_at_one_and_a_half_times_what_was_answered() -> None:
+    """Beyond 160/s the rate reaches 1.5 x the answers of the last round trip per second."""
     clock = Clock()
     ctl = RateController(clock=clock)
     for _ in range(100):  # an answer every 5 ms (200/s), held back in between
         clock.now += 0.005
         ctl.answered(ctl.ticket(waited=True), status=200, latency=0.005)
         ctl.held()
-    assert 2 * 200 <= ctl.rate <= 2 * 11 / 0.05  # 10 or 11 answers in the last 50 ms
+    assert PROVEN_GROWTH == 1.5
+    assert 1.5 * 200 <= ctl.rate <= 1.5 * 11 / 0.05  # 10 or 11 answers in the last 50 ms
 
 
 def test_holding_with_gaps_and_answers_alone_do_not_grow_the_rate() -> None:
@@ -198,6 +206,15 @@ def test_window_follows_rate_times_latency() -> None:
     assert ctl.window(4) == 4
 
 
+def test_window_keeps_a_few_in_flight_when_answers_are_quick() -> None:
+    """At a latency of milliseconds rate x latency is below one: the window is still
+    ``MIN_WINDOW`` (4), so the client's work overlaps the server's; never above ``most``."""
+    ctl = RateController(lambda: 10.0)
+    ctl.answered(ctl.ticket(), status=200, latency=0.002)
+    assert ctl.window(16) == MIN_WINDOW == 4
+    assert ctl.window(2) == 2
+
+
 def test_window_lets_in_no_more_than_its_limit_and_grows_at_once() -> None:
     """A Window admits ``limit()`` holders; raising the limit lets waiters in without a leave."""
     limit = [2]
@@ -215,6 +232,37 @@ def test_window_lets_in_no_more_than_its_limit_and_grows_at_once() -> None:
         return first, window.busy
 
     assert asyncio.run(scenario()) == (2, 3)
+
+
+def test_a_rising_rate_lets_requests_waiting_for_a_place_in_before_any_answer() -> None:
+    """Slow start raises the rate while it holds requests back; the window (rate x latency)
+    widens with it at once, not only when the next answer comes (a first round trip would
+    otherwise go out 5 at a time at 10/s and 0.3 s)."""
+
+    async def scenario() -> int:
+        pacer = Pacer(lambda: None, lambda: 16)
+        pacer.answered(pacer.control.ticket(), status=200, latency=0.3)
+        assert pacer.control.window(16) == 5  # 10/s x 0.3 s x 1.5
+        entered = 0
+        never = asyncio.Event()
+
+        async def request() -> None:
+            nonlocal entered
+            async with pacer.slot():
+                entered += 1
+                await never.wait()  # no answer comes
+
+        tasks = [asyncio.ensure_future(request()) for _ in range(12)]
+        for _ in range(500):  # at most 5 s: none of them is ever answered
+            await asyncio.sleep(0.01)
+            if entered > 5:
+                break
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return entered
+
+    assert asyncio.run(scenario()) > 5
 
 
 @pytest.mark.parametrize(

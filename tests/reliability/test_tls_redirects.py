@@ -206,6 +206,31 @@ def test_tls_custom_ca_bundle_works(https_sandbox: Sandbox, certs: CertFiles, le
     assert "--cacert" in resp.to_curl()
 
 
+def test_tls_trust_follows_a_changed_bundle_and_environment(
+    https_sandbox: Sandbox, certs: CertFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TLS context is made once per trust setting, not per connection, yet a CA bundle
+    rewritten on disk is read again, and so is a new ``SSL_CERT_FILE`` for verify=True."""
+    sb = https_sandbox
+    (tmp_path / "other").mkdir()
+    other = make_certs(tmp_path / "other")  # a CA that did not sign the server's certificate
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(other.ca.read_bytes())
+    creds = {"url": sb.url, "username": sb.username, "password": sb.password, "check": False}
+    jama_magic.connect("wrongca", verify=str(bundle), **creds)
+    with pytest.raises(JamaConnectError, match=r"(?i)certificate"):
+        jama_magic.request("GET", "/projects", connection="wrongca")
+    bundle.write_bytes(certs.ca.read_bytes() + b"\n")  # now the right CA (and another size)
+    jama_magic.connect("rightca", verify=str(bundle), **creds)
+    assert jama_magic.request("GET", "/projects", connection="rightca").ok
+    jama_magic.connect("default1", **creds)
+    with pytest.raises(JamaConnectError, match=r"(?i)certificate"):
+        jama_magic.request("GET", "/projects", connection="default1")
+    monkeypatch.setenv("SSL_CERT_FILE", str(certs.ca))
+    jama_magic.connect("default2", **creds)
+    assert jama_magic.request("GET", "/projects", connection="default2").ok
+
+
 def test_tls_ca_bundle_through_the_magic(
     https_sandbox: Sandbox, certs: CertFiles, ledger: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,6 +266,3 @@ def test_insecure_is_explicit(https_sandbox: Sandbox) -> None:
     )
     resp = jama_magic.request("GET", "/projects")
     assert resp.ok and "--insecure" in resp.to_curl()
-
-
-del Path

@@ -50,7 +50,7 @@ def hold(ctl: RateController, clock: Clock, seconds: float, *, step: float = 0.0
 
 
 def test_slow_start_grows_sixteenfold_per_round_trip_of_holding() -> None:
-    """Held back by the rate for one round trip (0.1 s here): x16, up to the unproven 160/s."""
+    """Held back by the rate for one round trip (0.1 s here): x16, up to the unproven 200/s."""
     clock = Clock()
     ctl = RateController(clock=clock)
     answer(ctl, clock, waited=False)  # a latency of 0.1 s is known
@@ -60,16 +60,16 @@ def test_slow_start_grows_sixteenfold_per_round_trip_of_holding() -> None:
     assert ctl.rate == pytest.approx(UNPROVEN)  # nothing answered at that pace yet
 
 
-def test_slow_start_goes_past_160_only_at_one_and_a_half_times_what_was_answered() -> None:
-    """Beyond 160/s the rate reaches 1.5 x the answers of the last round trip per second."""
+def test_slow_start_goes_past_200_only_at_one_and_a_half_times_what_was_answered() -> None:
+    """Beyond 200/s the rate reaches 1.5 x the answers of the last round trip per second."""
     clock = Clock()
     ctl = RateController(clock=clock)
-    for _ in range(100):  # an answer every 5 ms (200/s), held back in between
-        clock.now += 0.005
-        ctl.answered(ctl.ticket(waited=True), status=200, latency=0.005)
+    for _ in range(100):  # an answer every 2.5 ms (400/s), held back in between
+        clock.now += 0.0025
+        ctl.answered(ctl.ticket(waited=True), status=200, latency=0.0025)
         ctl.held()
-    assert PROVEN_GROWTH == 1.5
-    assert 1.5 * 200 <= ctl.rate <= 1.5 * 11 / 0.05  # 10 or 11 answers in the last 50 ms
+    assert PROVEN_GROWTH == 1.5 and UNPROVEN == 200
+    assert 1.5 * 400 <= ctl.rate <= 1.5 * 101 / 0.25  # 100 or 101 answers in the last 0.25 s
 
 
 def test_holding_with_gaps_and_answers_alone_do_not_grow_the_rate() -> None:

@@ -67,6 +67,11 @@ class DataControls:
         a new ``modifiedDate`` and an UPDATE activity, as if edited in Jama's UI."""
         item_writes.update_fields(self._store, item_id, dict(fields), user=user, comment=comment)
 
+    def version(self, item_id: int) -> int:
+        """The number of an item's latest version (each write applied adds one; 0 for an
+        unknown id): how a test or benchmark sees that a write was applied exactly once."""
+        return self._store.history.current_version(item_id)
+
     def lock_as(self, item_id: int, user: int | None = COLLEAGUE) -> None:
         """Lock an item as ``user`` (None: unlock it), whoever holds it now."""
         social_writes.lock_as(self._store, item_id, user)

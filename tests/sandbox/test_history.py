@@ -225,3 +225,26 @@ def test_edit_as_and_lock_as_simulate_a_colleague(
     assert fresh_client.patch("/items/1003", json=patch).status_code == 409
     fresh.lock_as(1003, None)
     assert fresh_client.patch("/items/1003", json=patch).status_code == 200
+
+
+def test_version_counts_the_writes_applied(fresh: Sandbox, fresh_client: httpx.Client) -> None:
+    """version() is the number of /versions: a PATCH and an edit_as add one each, a PATCH
+    refused (a lock's 409, a rate limit's 429 at the door) none; 0 for an unknown id."""
+    start = fresh.version(1003)
+    assert start == len(_all(fresh_client, "/items/1003/versions")) >= 1
+    _rename(fresh_client, 1003, "once")
+    fresh.edit_as(1003, {"name": "twice"})
+    assert fresh.version(1003) == start + 2
+    fresh.lock_as(1003)
+    patch = [{"op": "replace", "path": "/fields/name", "value": "refused"}]
+    assert fresh_client.patch("/items/1003", json=patch).status_code == 409
+    fresh.lock_as(1003, None)
+    fresh.set_rate_limit(0.001)
+    try:
+        refused = [fresh_client.patch("/items/1003", json=patch).status_code for _ in range(3)]
+    finally:
+        fresh.set_rate_limit(None)
+    assert 429 in refused
+    assert fresh.version(1003) == start + 2 + refused.count(200)
+    assert fresh.version(1003) == len(_all(fresh_client, "/items/1003/versions"))
+    assert fresh.version(999_999) == 0

@@ -40,15 +40,25 @@ class FetchStats:
         """Requests per second actually sent (None for a single request)."""
         return self.requests / self.elapsed if self.requests > 1 and self.elapsed > 0 else None
 
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+        return f"<FetchStats {self.summary()} · {retries}>"
+
     def summary(self) -> str:
-        """``40 requests · 0 × 429 · 9.9 req/s (limit 10.0) · mean latency 0.25 s``."""
+        """``40 requests · 0 × 429 · 9.9 req/s (paced at 10.0/s now) · mean latency 0.25 s``:
+        the rate sent over the whole fetch, then the one the connection has learned by its end
+        (the first fetch of a new connection can send faster on average than that, spending
+        the server's burst while it looks for the limit)."""
         parts = [
             f"{self.requests} request{'s' if self.requests != 1 else ''}",
             f"{self.rate_limited} × 429",
         ]
         if self.rate is not None:
-            limit = f" (limit {self.rate_limit:.1f})" if self.rate_limit else ""
-            parts.append(f"{self.rate:.1f} req/s{limit}")
+            paced = f" (paced at {self.rate_limit:.1f}/s now)" if self.rate_limit else ""
+            parts.append(f"{self.rate:.1f} req/s{paced}")
         if self.mean_latency is not None:
             parts.append(f"mean latency {self.mean_latency:.2f} s")
         return " · ".join(parts)

@@ -117,3 +117,15 @@ def test_stats_show_in_the_summary_of_a_paged_fetch(fresh: Sandbox) -> None:
     assert stats.rate is not None and stats.rate > 0
     line = summary_line(resp)
     assert f"{stats.requests} requests" in line and "× 429" in line and "mean latency" in line
+
+
+def test_stats_print_as_their_summary(fresh: Sandbox) -> None:
+    """print(r.stats) and r.stats in a notebook read as the summary line (requests, 429s,
+    the rate sent and the one paced at by the end, mean latency), not a raw dataclass."""
+    fresh.reset_stats()
+    resp = fetch(client(fresh, "printed"))
+    stats = resp.stats
+    assert stats is not None
+    assert str(stats) == stats.summary()
+    assert "req/s (paced at " in str(stats) and "mean latency" in str(stats)
+    assert repr(stats).startswith("<FetchStats ") and "latency_total" not in repr(stats)

@@ -82,7 +82,7 @@ def test_final_line_carries_the_fetch_stats() -> None:
     bar.finish(stats)
     bar.close()
     assert bar.label.value == (
-        "100 items in 2 pages, 2.0 s · 3 requests · 1 × 429 · 1.5 req/s (limit 10.0)"
+        "100 items in 2 pages, 2.0 s · 3 requests · 1 × 429 · 1.5 req/s (paced at 10.0/s now)"
         " · mean latency 0.25 s"
     )
 

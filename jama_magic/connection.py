@@ -157,7 +157,9 @@ def _check_number(name: str, value: float | None) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        unset = "the default: learned, 10/s on Jama Cloud" if name == "rate_limit" else "default"
+        unset = "the setting"
+        if name == "rate_limit":
+            unset = "the default: learned, 10/s on Jama Cloud"
         raise JamaUsageError(f"{name} must be a number > 0 (or None for {unset}), not {value!r}")
 
 

@@ -123,8 +123,8 @@ def make_connection(
             f"connection '{nickname}': give a username (Basic auth) or a client id (OAuth), "
             "not both: OAuth would ignore the username"
         )
-    _check_number("timeout", timeout)
-    _check_number("rate_limit", rate_limit)
+    _check_number("timeout", timeout, unset="the setting")
+    _check_number("rate_limit", rate_limit, unset="the default: learned, 10/s on Jama Cloud")
     return Connection(
         nickname=nickname,
         base_url=base,
@@ -153,13 +153,11 @@ def _check_nickname(nickname: str) -> None:
         )
 
 
-def _check_number(name: str, value: float | None) -> None:
+def _check_number(name: str, value: float | None, *, unset: str) -> None:
+    """``value`` is None (``unset`` says what that means) or a number > 0."""
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        unset = "the setting"
-        if name == "rate_limit":
-            unset = "the default: learned, 10/s on Jama Cloud"
         raise JamaUsageError(f"{name} must be a number > 0 (or None for {unset}), not {value!r}")
 
 

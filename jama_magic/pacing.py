@@ -139,7 +139,7 @@ class RateController:
         """How many requests may be in flight at once (1 to ``most``)."""
         if self.latency is None:
             return 1  # nothing measured yet: one request shows the latency
-        return max(min(most, MIN_WINDOW), min(most, math.ceil(self.rate * self.latency * HEADROOM)))
+        return min(most, max(MIN_WINDOW, math.ceil(self.rate * self.latency * HEADROOM)))
 
     def ticket(self, *, waited: bool = False) -> Ticket:
         """A request is sent now (``waited``: the rate held it back)."""
